@@ -1,0 +1,37 @@
+# Everything a reader does, one target each. Settings come from the environment:
+#   GANBOOK_DATA=../shared/data   MNIST source (a CSV, an IDX folder, download, builtin)
+#   GANBOOK_DEVICE=auto|cuda|mps|cpu   GANBOOK_SEED=0   GANBOOK_QUICK=1 (built-in data, for CI)
+PYTHON ?= python3
+export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
+
+.PHONY: help install figures bench book test classifier evaluate ablation clean
+
+help:
+	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+install: ## install the pinned Python packages
+	$(PYTHON) -m pip install -r requirements.txt
+
+figures: ## run the notebooks, regenerating figures 2-56 to 2-66 (RETRAIN=1 retrains)
+	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
+
+bench: ## speed of one training step: listing code against the fast engine
+	$(PYTHON) bench/bench_training.py
+
+book: ## build the HTML book (warnings are errors); never retrains
+	$(PYTHON) -m jupyter_book build . -W -n --keep-going
+
+test: ## the test suite, notebooks included (nbval)
+	$(PYTHON) -m pytest
+
+classifier: ## train the digit classifier used by the score card
+	$(PYTHON) -m gankit.classifier
+
+evaluate: ## score trained generators with the classifier-based score card
+	$(PYTHON) -m gankit.evaluate
+
+ablation: ## seeds and the ablation of the five fixes
+	$(PYTHON) -m gankit.ablation
+
+clean: ## remove build outputs (keeps checkpoints)
+	rm -rf _build
