@@ -1,0 +1,30 @@
+"""Shared test set-up: the listings and gankit live in codes/."""
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CODES = ROOT / "codes"
+if str(CODES) not in sys.path:
+    sys.path.insert(0, str(CODES))
+
+# The full MNIST, when the machine has it (CI: ../shared/data beside the clone).
+FULL_DATA = os.environ.get("GANBOOK_FULL_DATA") or str(ROOT.parent / "shared" / "data")
+
+
+@pytest.fixture(scope="session")
+def full_data():
+    import gankit.data
+
+    if gankit.data.find_idx_folder(FULL_DATA) is None:
+        pytest.skip(f"full MNIST not found at {FULL_DATA} (set GANBOOK_FULL_DATA)")
+    return FULL_DATA
+
+
+@pytest.fixture(scope="session")
+def builtin_train():
+    import gankit
+
+    return gankit.load_mnist("builtin", quiet=True)
