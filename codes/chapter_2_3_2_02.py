@@ -31,7 +31,7 @@ class MnistDataset(Dataset):
 if __name__ == "__main__":
     args = gankit.parse_args("Listing 02: load MNIST and plot sample 0 (figure 2-56).")
     mnist_dataset = MnistDataset(args.data, args.limit)
-    gankit.report(args, mnist_dataset.data)
+    gankit.report(args, mnist_dataset)
     label, image_values, target = mnist_dataset[0]
     print(f"sample 0: label {label}, image {tuple(image_values.shape)}, target {target.tolist()}")
     mnist_dataset.plot_image(0)

@@ -17,7 +17,7 @@ if __name__ == "__main__":
     args = gankit.parse_args("Listing 05: train the discriminator to tell MNIST digits from noise "
                              "(figure 2-57).", epochs=1)
     mnist_dataset = MnistDataset(args.data, args.limit)
-    gankit.report(args, mnist_dataset.data)
+    gankit.report(args, mnist_dataset)
     D = Discriminator()
     gankit.train_epochs(gankit.run_name("d-test", args, mnist_dataset), {"D": D},
                         lambda epoch: train_on_real_and_noise(D, mnist_dataset),

@@ -59,10 +59,14 @@ def parse_args(description: str, epochs: int | None = None, argv=None, **extra):
     return args
 
 
-def report(args, data=None, **more) -> None:
-    """Print what this run uses: data source and size, device, seed and the rest."""
-    if data is not None:
-        print(data.describe())
+def report(args, dataset=None, **more) -> None:
+    """Print what this run uses: data source and size, device, seed and the rest.
+
+    ``dataset`` is a listing's ``MnistDataset`` (or a ``MnistData``).
+    """
+    if dataset is not None:
+        data = getattr(dataset, "data", dataset)
+        print(data.describe(len(dataset)))
     items = {"device": args.device, "seed": args.seed}
     if getattr(args, "epochs", None) is not None:
         items["epochs"] = args.epochs

@@ -61,8 +61,10 @@ class MnistData:
     def __len__(self):
         return len(self.labels)
 
-    def describe(self) -> str:
-        return f"data: {self.source} ({len(self)} images)"
+    def describe(self, used: int | None = None) -> str:
+        if used is None or used == len(self):
+            return f"data: {self.source} ({len(self)} images)"
+        return f"data: {self.source} (the first {used} of {len(self)} images)"
 
 
 # --------------------------------------------------------------------------- CSV

@@ -62,7 +62,7 @@ def train_gan_epochs(experiment: str, args, dataset, D, G, train_gan, generate_s
         def one_epoch(epoch):
             train_gan(D, G, dataset, generate_seed, seed_size)
 
-    report(args, dataset.data, engine=engine)
+    report(args, dataset, engine=engine)
     train_epochs(run_name(experiment, args, dataset, engine), {"D": D, "G": G}, one_epoch,
                  args.epochs, args.retrain, args.checkpoints)
     return engine

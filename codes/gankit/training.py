@@ -25,6 +25,10 @@ def progress(iterable, desc: str, total: int | None = None):
                 ncols=88, unit="img", leave=True)
 
 
+def _first_line(err: Exception) -> str:
+    return (str(err).strip().splitlines() or [""])[0]
+
+
 def _model_state(model) -> dict:
     state = {"weights": model.state_dict()}
     if hasattr(model, "optimiser"):
@@ -87,14 +91,20 @@ class Checkpoints:
         target = self.path(epoch)
         try:
             state = torch.load(target, map_location="cpu", weights_only=True)
-            for name, model in models.items():
-                _restore_model(model, state["models"][name])
         except FileNotFoundError:
             raise CheckpointError(f"checkpoint {target} does not exist; train first (run without --retrain).") from None
         except Exception as err:
             raise CheckpointError(
-                f"checkpoint {target} is unreadable or does not fit this model ({type(err).__name__}: {err}). "
-                f"Delete it or run again with --retrain."
+                f"checkpoint {target} is unreadable ({type(err).__name__}: {_first_line(err)}). "
+                "Delete it or run again with --retrain."
+            ) from None
+        try:
+            for name, model in models.items():
+                _restore_model(model, state["models"][name])
+        except (KeyError, RuntimeError, ValueError) as err:
+            raise CheckpointError(
+                f"checkpoint {target} does not fit this model ({type(err).__name__}: {_first_line(err)}). "
+                "Delete it or run again with --retrain."
             ) from None
         if restore_rng:
             torch.set_rng_state(state["rng_cpu"])

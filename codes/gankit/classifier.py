@@ -1,0 +1,233 @@
+"""The digit classifier behind the score card (issue 6; used by ``gankit.evaluate``).
+
+A small convolutional network (LeNet-like: two 5x5 convolutions with max
+pooling, a 128-unit hidden layer, 10 outputs), trained with mini-batches and
+Adam on the chosen MNIST source, seeded, and cached as a checkpoint under
+``gankit.CHECKPOINT_DIR/classifier/`` keyed by the data source
+(``classifier-idx60000-seed0.pt``), so a second run loads it instead of
+retraining. A plain MLP is not used on purpose: it rates blurry averages of
+digits as confident digits.
+
+- ``DigitClassifier``          the network; ``features(x)`` gives the 128 penultimate
+  values (after ReLU) that FID, recall and coverage are computed on
+- ``load_classifier(source)``  load the cached classifier for a data source, or train it
+- ``train_classifier(...)``, ``accuracy(...)``
+
+Command line (``make classifier``)::
+
+    PYTHONPATH=codes python -m gankit.classifier [--data SOURCE] [--epochs 3] [--retrain]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from . import paths
+from .data import DATA_ENV, MnistData, load_mnist
+from .device import set_seed
+
+DEFAULT_EPOCHS = 4  # full MNIST: about 99% test accuracy
+BUILTIN_EPOCHS = 12  # the 4,000-image subset needs more passes over fewer images
+BATCH_SIZE = 64
+LEARNING_RATE = 1e-3
+LR_DECAY = 0.7  # learning rate x0.7 after each epoch
+NUM_FEATURES = 128
+
+
+class DigitClassifier(nn.Module):
+    """LeNet-like CNN: 28x28 image (or 784 values in [0, 1]) -> 10 logits.
+
+    ``num_features`` tells torchmetrics' ``FrechetInceptionDistance`` the size
+    of ``features(x)`` so it needs no dummy forward pass.
+    """
+
+    num_features = NUM_FEATURES
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Sequential(
+            nn.Conv2d(1, 32, 5),  # 28 -> 24
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 24 -> 12
+            nn.Conv2d(32, 64, 5),  # 12 -> 8
+            nn.ReLU(),
+            nn.MaxPool2d(2),  # 8 -> 4
+            nn.Flatten(),  # 64 * 4 * 4 = 1024
+        )
+        self.hidden = nn.Sequential(nn.Linear(1024, NUM_FEATURES), nn.ReLU())
+        self.dropout = nn.Dropout(0.25)
+        self.out = nn.Linear(NUM_FEATURES, 10)
+
+    @staticmethod
+    def _as_images(x: torch.Tensor) -> torch.Tensor:
+        return x.reshape(-1, 1, 28, 28).float()
+
+    def features(self, x: torch.Tensor) -> torch.Tensor:
+        """The 128 penultimate values per image (N, 128)."""
+        return self.hidden(self.conv(self._as_images(x)))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.out(self.dropout(self.features(x)))
+
+    @torch.no_grad()
+    def logits_and_features(self, images: torch.Tensor, batch_size: int = 2000):
+        """(logits, features) for many images, in evaluation mode, batch by batch."""
+        was_training = self.training
+        self.eval()
+        logits, feats = [], []
+        for start in range(0, len(images), batch_size):
+            f = self.features(images[start:start + batch_size])
+            feats.append(f)
+            logits.append(self.out(f))
+        self.train(was_training)
+        return torch.cat(logits), torch.cat(feats)
+
+
+class FeatureExtractor(nn.Module):
+    """The classifier's penultimate layer as torchmetrics' custom FID ``feature`` module.
+
+    torchmetrics 1.9 calls ``feature(imgs)`` with the images passed to
+    ``update`` (float32 in [0, 1] with ``normalize=True``) and expects an
+    ``(N, num_features)`` matrix. It stays in evaluation mode (no dropout).
+    """
+
+    def __init__(self, classifier: DigitClassifier):
+        super().__init__()
+        self.classifier = classifier
+        self.num_features = classifier.num_features
+
+    def train(self, mode: bool = True):  # never leaves evaluation mode
+        return super().train(False)
+
+    @torch.no_grad()
+    def forward(self, imgs: torch.Tensor) -> torch.Tensor:
+        return self.classifier.features(imgs.float())
+
+
+def data_key(data: MnistData) -> str:
+    """``idx60000``, ``builtin4000``, ``csv60000`` ...: which training data, how many images."""
+    return f"{data.kind}{len(data)}"
+
+
+def checkpoint_path(key: str, seed: int = 0, directory=None) -> Path:
+    return Path(directory or paths.CHECKPOINT_DIR) / "classifier" / f"classifier-{key}-seed{seed}.pt"
+
+
+@torch.no_grad()
+def accuracy(model: DigitClassifier, data: MnistData) -> float:
+    logits, _ = model.logits_and_features(data.images.cpu())
+    return (logits.argmax(1) == data.labels.cpu()).float().mean().item()
+
+
+def train_classifier(train: MnistData, epochs: int, seed: int = 0, log=print) -> DigitClassifier:
+    """Train a fresh classifier: Adam, mini-batches of 64, learning rate x0.7 after each epoch."""
+    set_seed(seed)
+    model = DigitClassifier()
+    optimiser = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
+    scheduler = torch.optim.lr_scheduler.StepLR(optimiser, step_size=1, gamma=LR_DECAY)
+    images, labels = train.images.cpu(), train.labels.cpu()
+    order_rng = torch.Generator().manual_seed(seed)
+    model.train()
+    for epoch in range(1, epochs + 1):
+        start, total = time.perf_counter(), 0.0
+        order = torch.randperm(len(images), generator=order_rng)
+        for i in range(0, len(order), BATCH_SIZE):
+            batch = order[i:i + BATCH_SIZE]
+            loss = F.cross_entropy(model(images[batch]), labels[batch])
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += loss.item() * len(batch)
+        scheduler.step()
+        log(f"classifier epoch {epoch}/{epochs}: loss {total / len(images):.4f} "
+            f"({time.perf_counter() - start:.1f} s)")
+    model.eval()
+    return model
+
+
+def load_classifier(source=None, epochs: int | None = None, retrain: bool = False, seed: int = 0,
+                    directory=None, log=print) -> DigitClassifier:
+    """The classifier for MNIST ``source``: loaded from its checkpoint, or trained and saved.
+
+    ``epochs=None`` accepts any cached classifier for this source (and trains
+    with the default number of epochs otherwise); an explicit ``epochs`` that
+    differs from the cached one retrains. The returned model is in eval mode
+    and carries ``info`` (data, epochs, test accuracy, training time).
+    """
+    train = load_mnist(source, "train", quiet=True)
+    key = data_key(train)
+    target = checkpoint_path(key, seed, directory)
+    if target.is_file() and not retrain:
+        state = torch.load(target, map_location="cpu", weights_only=True)
+        if epochs is None or state["info"]["epochs"] == epochs:
+            model = DigitClassifier()
+            model.load_state_dict(state["weights"])
+            model.eval()
+            model.info = dict(state["info"], checkpoint=str(target), loaded=True)
+            log(f"classifier: loaded {_display(target)} (test accuracy {model.info['test_accuracy']:.4f})")
+            return model
+        log(f"classifier: {_display(target)} was trained for {state['info']['epochs']} epochs, "
+            f"{epochs} requested: retraining")
+    if epochs is None:
+        epochs = BUILTIN_EPOCHS if train.kind == "builtin" else DEFAULT_EPOCHS
+    test = load_mnist(source, "test", quiet=True)
+    log(f"classifier: training on {train.describe()}, {epochs} epochs, seed {seed}, "
+        f"{torch.get_num_threads()} CPU thread(s)")
+    start = time.perf_counter()
+    model = train_classifier(train, epochs, seed, log)
+    seconds = time.perf_counter() - start
+    acc = accuracy(model, test)
+    info = {"data": train.source, "data_key": key, "train_images": len(train), "test_images": len(test),
+            "epochs": epochs, "seed": seed, "test_accuracy": acc, "train_seconds": round(seconds, 1),
+            "threads": torch.get_num_threads()}
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".tmp")
+    torch.save({"weights": model.state_dict(), "info": info}, tmp)
+    os.replace(tmp, target)
+    model.info = dict(info, checkpoint=str(target), loaded=False)
+    log(f"classifier: test accuracy {acc:.4f} on {len(test)} test images "
+        f"(trained in {seconds:.0f} s), saved {_display(target)}")
+    return model
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Train (or load) the digit classifier of the score card "
+                                                 "and print its test accuracy.",
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--data", default=os.environ.get(DATA_ENV) or "auto",
+                        help=f"MNIST source: a folder with IDX files, a .csv, 'download', 'builtin' or 'auto' (${DATA_ENV})")
+    parser.add_argument("--epochs", type=int, default=None,
+                        help=f"passes over the training images (default {DEFAULT_EPOCHS}, builtin {BUILTIN_EPOCHS})")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--retrain", action="store_true", help="train even if a checkpoint exists")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    args = parser.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    model = load_classifier(args.data, args.epochs, args.retrain, args.seed)
+    info = model.info
+    if info["loaded"]:  # measure again, so the printed number is never stale
+        test = load_mnist(args.data, "test", quiet=True)
+        info["test_accuracy"] = accuracy(model, test)
+    print(f"test accuracy: {info['test_accuracy']:.4f} ({info['test_images']} test images; "
+          f"trained on {info['train_images']} images, {info['epochs']} epochs, seed {info['seed']}, "
+          f"{info['train_seconds']} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

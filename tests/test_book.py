@@ -1,0 +1,340 @@
+"""The built book, checked in a real browser.
+
+Builds the book once per session (``jupyter-book build . -W -n --keep-going``, as
+``make book`` does; set ``GANBOOK_BOOK_PREBUILT=1`` to test an existing ``_build/html``),
+serves ``_build/html`` from a local HTTP server on 127.0.0.1 and opens the chapter in
+Debian's headless chromium (``/usr/bin/chromium``, driven by playwright; never a browser
+that playwright downloads). Every request that would leave the machine is recorded and
+blocked. A full-page screenshot is saved to ``_build/screenshot.png``.
+
+The browser tests skip (with the reason) only when ``/usr/bin/chromium`` is absent:
+``apt-get install chromium``.
+"""
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import re
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.request
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "_build"
+HTML = BUILD / "html"
+CHAPTER = "book/index.html"
+SCREENSHOT = BUILD / "screenshot.png"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+LISTINGS = [f"chapter_2_3_2_{i:02d}.py" for i in range(1, 10)]
+FIGURES = [f"图2-{n}" for n in range(56, 67)]
+MISSING = "（尚未运行）"
+METRIC_KEYS = ["d_test_real_mean", "d_test_noise_mean", "gan1_d_loss_last", "gan1_g_loss_last",
+               "gan10_d_loss_last", "gan10_g_loss_last", "improved10_d_loss_last",
+               "improved10_g_loss_last", "seed", "data_source", "data_size"]
+
+
+# --------------------------------------------------------------------------- build
+def build_book() -> subprocess.CompletedProcess:
+    """The same build as `make book`: warnings are errors, notebooks are not executed."""
+    command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
+               "build", str(ROOT), "-W", "-n", "--keep-going"]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+@pytest.fixture(scope="session")
+def book_html() -> Path:
+    if os.environ.get("GANBOOK_BOOK_PREBUILT", "0") in ("", "0"):
+        result = build_book()
+        log = (result.stdout + result.stderr)[-6000:]
+        assert result.returncode == 0, f"the book build failed (warnings are errors):\n{log}"
+    assert (HTML / CHAPTER).is_file(), f"{HTML / CHAPTER} missing: build the book first (make book)"
+    return HTML
+
+
+def test_book_builds(book_html):
+    """The chapter and the three notebooks are pages of the built site."""
+    for page in (CHAPTER, "book/notebook_1_discriminator.html", "book/notebook_2_gan.html",
+                 "book/notebook_3_improved_gan.html"):
+        assert (book_html / page).is_file(), page
+
+
+def test_search_index_holds_chinese_words(book_html):
+    """Sphinx's zh indexer (with jieba) put Chinese words into the search index."""
+    index = (book_html / "searchindex.js").read_text(encoding="utf-8")
+    terms = json.loads(index[index.index("(") + 1:index.rindex(")")])["terms"]
+    for word in ("判别器", "生成器", "模式崩溃"):
+        assert word in terms, f"{word!r} is not in the search index: is jieba installed?"
+
+
+def test_mathjax_is_served_locally(book_html):
+    page = (book_html / CHAPTER).read_text(encoding="utf-8")
+    sources = re.findall(r'<script[^>]+src="([^"]*mathjax[^"]*)"', page, flags=re.I)
+    assert sources, "no MathJax script on the chapter page"
+    for src in sources:
+        assert not urlparse(src).netloc, f"MathJax comes from another host: {src}"
+        assert (book_html / CHAPTER).parent.joinpath(src.split("?")[0]).resolve().is_file(), src
+
+
+# ----------------------------------------------------------- metrics extension
+def _load_extension():
+    spec = importlib.util.spec_from_file_location("chapter_metrics", ROOT / "_ext" / "chapter_metrics.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_metric_formatting(tmp_path):
+    ext = _load_extension()
+    assert ext.load_metrics(tmp_path / "absent.json") == {}
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert ext.load_metrics(bad) == {}
+    good = tmp_path / "chapter_metrics.json"
+    good.write_text(json.dumps({"gan1_d_loss_last": 0.24712, "data_size": 60000, "seed": 0,
+                                "data_source": "MNIST IDX", "nan": float("nan")}), encoding="utf-8")
+    metrics = ext.load_metrics(good)
+    assert ext.format_metric(metrics, "gan1_d_loss_last") == "0.247"
+    assert ext.format_metric(metrics, "gan1_d_loss_last", 4) == "0.2471"
+    assert ext.format_metric(metrics, "data_size") == "60,000"
+    assert ext.format_metric(metrics, "seed") == "0"
+    assert ext.format_metric(metrics, "data_source") == "MNIST IDX"
+    assert ext.format_metric(metrics, "nan") == ext.MISSING == MISSING
+    assert ext.format_metric(metrics, "gan10_g_loss_last") == MISSING
+
+
+# ------------------------------------------------------------------ the server
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(book_html):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(book_html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+# ----------------------------------------------------------------- the browser
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium); the browser checks need it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class PageVisit:
+    """One page opened in chromium, with every request and failure recorded."""
+
+    def __init__(self, browser, site: str, path: str):
+        self.site = site
+        self.external, self.failed = [], []
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        self.page = self.context.new_page()
+        self.page.route("**/*", self._route)
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
+        self.page.on("response", self._response)
+        self.page.goto(site + path, wait_until="load")
+
+    def _route(self, route):
+        url = route.request.url
+        if urlparse(url).hostname != "127.0.0.1":
+            self.external.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def _response(self, response):
+        if response.status >= 400:
+            self.failed.append(f"{response.url} (HTTP {response.status})")
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture(scope="session")
+def chapter(browser, site):
+    visit = PageVisit(browser, site, CHAPTER)
+    page = visit.page
+    # MathJax 3 typesets after load; its startup promise resolves when it is done.
+    page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20000)
+    page.evaluate("MathJax.startup.promise")
+    # bring every image into view (lazy loading) and wait until each has loaded or failed
+    page.evaluate("""async () => {
+        for (const img of document.images) {
+            img.scrollIntoView();
+            if (!img.complete) await new Promise(r => { img.onload = img.onerror = r; });
+        }
+        window.scrollTo(0, 0);
+    }""")
+    page.evaluate("document.fonts.ready")
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    yield visit
+    visit.close()
+
+
+def test_every_image_loaded(chapter):
+    images = chapter.page.evaluate(
+        "Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth])")
+    figures = [src for src, _, _ in images if "/_images/2-" in src]
+    assert len(figures) == 11, f"expected the 11 figures 2-56 ... 2-66, found {figures}"
+    broken = [src for src, complete, width in images if not complete or width == 0]
+    assert not broken, f"images that did not load: {broken}"
+
+
+def test_formulas_rendered(chapter):
+    page = chapter.page
+    containers = page.eval_on_selector_all("mjx-container", "els => els.length")
+    displays = page.eval_on_selector_all('mjx-container[display="true"]', "els => els.length")
+    assert displays >= 2, f"the MSE and BCE formulas are not rendered ({displays} display formulas)"
+    assert containers >= 6, f"only {containers} formulas rendered"
+    assert page.eval_on_selector_all("mjx-container mjx-math", "els => els.length") >= containers
+    text = page.inner_text("main")
+    assert "$$" not in text and "\\frac" not in text and "\\begin{cases}" not in text, "raw LaTeX left on the page"
+    assert not page.query_selector("mjx-merror"), "MathJax reported an error in a formula"
+
+
+def test_nine_listings_with_captions_and_line_numbers(chapter):
+    blocks = chapter.page.evaluate("""Array.from(document.querySelectorAll('div.literal-block-wrapper')).map(b => {
+        const c = b.querySelector('.code-block-caption .caption-text');
+        return [c ? c.textContent : '', b.querySelectorAll('span.linenos').length,
+                b.querySelector('pre') ? b.querySelector('pre').textContent : ''];
+    })""")
+    captions = [caption for caption, _, _ in blocks]
+    for name in LISTINGS:
+        found = [b for b in blocks if name in b[0]]
+        assert found, f"listing {name} missing or without caption; captions: {captions}"
+        caption, line_numbers, code = found[0]
+        assert line_numbers > 5, f"{name}: no line numbers"
+        source = (ROOT / "codes" / name).read_text(encoding="utf-8")
+        assert source.splitlines()[0] in code, f"{name}: the page does not show the file's code"
+
+
+def test_figure_captions_and_references(chapter):
+    page = chapter.page
+    captions = page.eval_on_selector_all("figure figcaption", "els => els.map(e => e.textContent.trim())")
+    for number in FIGURES:
+        matching = [c for c in captions if c.startswith(number + " ")]
+        assert matching, f"no caption starts with {number}: {captions}"
+    # no automatic numbering in front of the book's own numbers ("图 1 图2-56 ...")
+    assert not page.query_selector("figcaption .caption-number"), "Sphinx added its own figure numbers"
+    assert all(re.match(r"^图2-\d\d ", c) for c in captions), captions
+    # every figure is referred to in the text by a working link
+    for n in range(56, 67):
+        links = page.eval_on_selector_all(f'a[href$="#fig-2-{n}"]', "els => els.map(e => e.textContent)")
+        assert f"图2-{n}" in "".join(links), f"no link to 图2-{n} in the text"
+
+
+def test_measured_values_shown(chapter):
+    values = chapter.page.eval_on_selector_all(".chapter-metric, .chapter-metric-missing",
+                                               "els => els.map(e => e.textContent)")
+    assert len(values) >= len(METRIC_KEYS), values
+    metrics_file = ROOT / "results" / "chapter_metrics.json"
+    if not metrics_file.exists():
+        assert set(values) == {MISSING}, values
+    for value in values:
+        assert value == MISSING or re.fullmatch(r"-?[\d,]+(\.\d+)?", value) or value.strip(), value
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids = [], set()
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for name in (("id", "name") if tag != "meta" else ()):
+            if attrs.get(name):
+                self.ids.add(attrs[name])
+        if tag == "a" and attrs.get("href"):
+            self.links.append(attrs["href"])
+        elif tag in ("img", "script") and attrs.get("src"):
+            self.links.append(attrs["src"])
+        elif tag == "link" and attrs.get("href") and "stylesheet" in (attrs.get("rel") or ""):
+            self.links.append(attrs["href"])
+
+
+def _fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read()
+            kind = response.headers.get_content_type()
+            return response.status, body.decode("utf-8", "replace") if kind == "text/html" else ""
+    except urllib.error.HTTPError as err:
+        return err.code, ""
+
+
+def test_no_broken_internal_link(site, book_html):
+    """Crawl every same-site page from the chapter: each link answers 200, each #anchor exists."""
+    start = urljoin(site, CHAPTER)
+    pages, queue, broken = {}, [start], []
+    targets = {}  # url without fragment -> fragments asked for
+    while queue:
+        url = queue.pop()
+        if url in pages:
+            continue
+        status, html = _fetch(url)
+        parser = _Links()
+        parser.feed(html)
+        pages[url] = (status, parser.ids)
+        if not html:
+            continue
+        for href in parser.links:
+            absolute = urljoin(url, href)
+            if not absolute.startswith(site):
+                continue  # other hosts are checked by the browser test (nothing may be loaded from them)
+            base, fragment = urldefrag(absolute)
+            targets.setdefault(base, set())
+            if fragment:
+                targets[base].add((url, unquote(fragment)))
+            if base not in pages and base not in queue:
+                if base.endswith(".html") or base.endswith("/"):
+                    queue.append(base)
+                else:
+                    pages[base] = (_fetch(base)[0], set())
+    for base, wanted in targets.items():
+        status, ids = pages[base]
+        if status != 200:
+            broken.append(f"{base}: HTTP {status}")
+            continue
+        broken += [f"{source} -> {base}#{frag}: no such anchor" for source, frag in wanted if frag not in ids]
+    assert len(pages) > 5
+    assert not broken, "\n".join(sorted(broken))
+
+
+def test_no_request_left_the_machine(chapter):
+    assert not chapter.external, f"requests to other hosts: {chapter.external}"
+    assert not chapter.failed, f"failed requests: {chapter.failed}"
+
+
+def test_chinese_search_finds_the_chapter(browser, site):
+    visit = PageVisit(browser, site, "search.html?q=" + urllib.request.quote("模式崩溃"))
+    try:
+        visit.page.wait_for_selector("ul.search li a", timeout=15000)
+        hits = visit.page.eval_on_selector_all("ul.search li a", "els => els.map(e => e.href)")
+        assert any(CHAPTER in h for h in hits), hits
+        assert not visit.external, visit.external
+    finally:
+        visit.close()
