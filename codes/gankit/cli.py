@@ -16,12 +16,11 @@ class EngineError(RuntimeError):
     """The requested training engine cannot train these models here."""
 
 SEED_ENV = "GANBOOK_SEED"
-QUICK_ENV = "GANBOOK_QUICK"
 
 
 def quick_mode() -> bool:
     """The quick configuration (``GANBOOK_QUICK=1``): built-in data, for CI and a first look."""
-    return os.environ.get(QUICK_ENV, "0") not in ("", "0", "false", "no")
+    return paths.QUICK
 
 
 def parse_args(description: str, epochs: int | None = None, argv=None, **extra):

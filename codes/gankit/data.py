@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from . import paths
 from .paths import PROJECT_ROOT
 
 DATA_ENV = "GANBOOK_DATA"
@@ -199,10 +200,7 @@ def _to_data(labels, pixels, source, kind, is_subset=False) -> MnistData:
 
 
 def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    return paths.relative(path)
 
 
 def load_mnist(source: str | os.PathLike | None = None, split: str = "train", quiet: bool = False) -> MnistData:

@@ -30,7 +30,7 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
         plt.show()
     else:
         plt.close(fig)
-    print(f"figure: saved {target}")
+    print(f"figure: saved {paths.relative(target)}")
     return target
 
 

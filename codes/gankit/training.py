@@ -127,14 +127,14 @@ def train_epochs(run_name: str, models: dict, one_epoch: Callable[[int], None], 
     if done:
         ckpt.load(done, models)
         verb = "loaded" if done == epochs else "resuming from"
-        log(f"checkpoint: {verb} {ckpt.path(done)} ({done} epoch{'s' if done > 1 else ''} done)")
+        log(f"checkpoint: {verb} {paths.relative(ckpt.path(done))} ({done} epoch{'s' if done > 1 else ''} done)")
     for epoch in range(done + 1, epochs + 1):
         try:
             one_epoch(epoch)
         except KeyboardInterrupt:
-            kept = f"epochs 1-{epoch - 1} are saved in {ckpt.folder}" if epoch > 1 else "no epoch was finished"
+            kept = f"epochs 1-{epoch - 1} are saved in {paths.relative(ckpt.folder)}" if epoch > 1 else "no epoch was finished"
             log(f"interrupted during epoch {epoch}: {kept}. Run the same command again to resume.")
             raise
         saved = ckpt.save(epoch, models)
-        log(f"checkpoint: saved {saved}")
+        log(f"checkpoint: saved {paths.relative(saved)}")
     return ckpt

@@ -1,0 +1,82 @@
+"""Seeing and measuring mode collapse (figure 2-65 and the comparison figure).
+
+Without any classifier, collapse shows as a lack of variety: when a generator
+draws the same image for every seed, its samples lie close together. We measure
+the mean pixel distance between pairs of samples and compare it with the same
+number for real MNIST digits.
+"""
+from __future__ import annotations
+
+import torch
+
+
+@torch.no_grad()
+def sample(G, generate_seed, seed_size: int, count: int) -> torch.Tensor:
+    """``count`` generator outputs for fresh seeds, one seed at a time as in the chapter, on the CPU."""
+    return torch.stack([G.forward(generate_seed(seed_size)) for _ in range(count)]).cpu()
+
+
+def mean_pairwise_distance(images: torch.Tensor) -> float:
+    """The mean Euclidean distance between two different images of the set (pixels in [0, 1])."""
+    images = images.reshape(len(images), -1).double()
+    d = torch.cdist(images, images)
+    n = len(images)
+    return float(d.sum() / (n * (n - 1)))
+
+
+def variety(generated: torch.Tensor, real: torch.Tensor) -> dict:
+    """Variety of generated images relative to real ones: about 1 for a healthy generator, near 0 when collapsed."""
+    gen, ref = mean_pairwise_distance(generated), mean_pairwise_distance(real)
+    return {"generated_distance": gen, "real_distance": ref, "variety_ratio": gen / ref}
+
+
+def _grid(ax, images, cols: int, cmap: str = "Blues"):
+    """Tile flat 784-value images into one picture on ``ax``."""
+    images = images.reshape(-1, 28, 28)
+    rows = -(-len(images) // cols)
+    canvas = torch.ones(rows * 29 + 1, cols * 29 + 1) * float("nan")
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        canvas[1 + r * 29: 1 + r * 29 + 28, 1 + c * 29: 1 + c * 29 + 28] = img
+    ax.imshow(canvas.numpy(), cmap=cmap, vmin=0, vmax=1, interpolation="none")
+    ax.axis("off")
+
+
+def plot_collapse(images, measured: dict, cols: int = 8):
+    """Figure 2-65: samples of a collapsed generator, with the measured variety in the title."""
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(cols * 1.1, -(-len(images) // cols) * 1.1 + 0.6))
+    _grid(ax, images, cols)
+    ax.set_title(f"{len(images)} samples for {len(images)} different seeds — mean pairwise distance "
+                 f"{measured['generated_distance']:.2f} (real digits: {measured['real_distance']:.2f})",
+                 fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def plot_comparison(first, improved, first_measured: dict, improved_measured: dict, cols: int = 4,
+                    first_shares=None, improved_shares=None):
+    """The first GAN's samples beside the improved GAN's, with variety and (optionally) digit shares."""
+    import matplotlib.pyplot as plt
+
+    with_shares = first_shares is not None and improved_shares is not None
+    fig, axes = plt.subplots(2 if with_shares else 1, 2, figsize=(10, 7.5 if with_shares else 4.2),
+                             squeeze=False, gridspec_kw={"height_ratios": [1.3, 1] if with_shares else [1]})
+    panels = (("first GAN (MSE, SGD, sigmoid, 1 uniform seed)", first, first_measured, first_shares),
+              ("improved GAN (BCE, Adam, LayerNorm+LeakyReLU, 100 normal seeds)", improved,
+               improved_measured, improved_shares))
+    for col, (title, images, measured, shares) in enumerate(panels):
+        _grid(axes[0][col], images, cols)
+        axes[0][col].set_title(f"{title}\nvariety ratio {measured['variety_ratio']:.3f}", fontsize=9)
+        if with_shares:
+            ax = axes[1][col]
+            ax.bar(range(10), [100 * s for s in shares], color="tab:blue")
+            ax.axhline(10, color="tab:red", linestyle="--", linewidth=1, label="uniform 10%")
+            ax.set_xticks(range(10))
+            ax.set_xlabel("digit (classifier)")
+            ax.set_ylabel("share of samples (%)")
+            ax.set_ylim(0, 100)
+            ax.legend(loc="upper right")
+    fig.tight_layout()
+    return fig

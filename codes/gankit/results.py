@@ -1,0 +1,38 @@
+"""Measured numbers the book quotes: one flat JSON file, written by the notebooks, read by the build."""
+from __future__ import annotations
+
+import json
+import math
+
+from . import paths
+
+METRICS_FILE = "chapter_metrics.json"
+
+
+def _clean(value):
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 4)
+    if hasattr(value, "item"):
+        return _clean(value.item())
+    return value
+
+
+def record_metrics(**values) -> dict:
+    """Merge ``values`` into results/chapter_metrics.json and return the whole record."""
+    target = paths.RESULTS_DIR / METRICS_FILE
+    metrics = read_metrics()
+    metrics.update({key: _clean(value) for key, value in values.items()})
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(metrics, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    return metrics
+
+
+def read_metrics() -> dict:
+    target = paths.RESULTS_DIR / METRICS_FILE
+    return json.loads(target.read_text()) if target.exists() else {}
+
+
+def mean_of_last(progress, count: int = 1000) -> float:
+    """The mean of the last ``count`` loss records (one record every 10 training steps)."""
+    tail = list(progress)[-count:]
+    return sum(tail) / len(tail) if tail else float("nan")
