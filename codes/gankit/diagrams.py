@@ -36,7 +36,7 @@ GRAD = "#c62828"  # backward pass (gradients)
 GREY = "#9e9e9e"
 INK = "#212121"
 
-FONT = 11
+FONT = 13  # the book shows the PNGs about 700 px wide: text must stay readable there
 
 
 # --------------------------------------------------------------------------- helpers
@@ -126,7 +126,7 @@ def _network(ax, x0, layers, color_in, color_out, title, subtitle):
         ax.text(x, -0.15, label, ha="center", va="top", fontsize=FONT - 1, color=INK, linespacing=1.3)
     # activation labels between the layers
     for (xa, _, _), (xb, _, _) in zip(columns, columns[1:]):
-        ax.text((xa + xb) / 2, 5.55, "Linear\n+ Sigmoid", ha="center", va="center", fontsize=FONT - 2,
+        ax.text((xa + xb) / 2, 5.55, "Linear\nSigmoid", ha="center", va="center", fontsize=FONT - 3,
                 color="#616161", linespacing=1.2)
     centre = x0 + gap_x
     ax.text(centre, 6.65, title, ha="center", va="center", fontsize=FONT + 3, weight="bold", color=INK)
@@ -136,21 +136,19 @@ def _network(ax, x0, layers, color_in, color_out, title, subtitle):
 
 def draw_inverted_discriminator():
     """Figure 2-58: the discriminator (784 -> 200 -> 1) and the generator obtained by inverting it."""
-    fig, ax = _canvas(13.0, 5.4, (-1.9, 16.2), (-1.3, 7.0))
-    _network(ax, 1.2, [(784, "input layer\n784 pixels\n(28 \u00d7 28 image)"), (200, "hidden layer\n200 nodes"),
-                       (1, "output layer\n1 node\n1.0 real, 0.0 fake")],
+    fig, ax = _canvas(11.0, 5.0, (-1.9, 16.2), (-1.6, 7.1))
+    _network(ax, 1.2, [(784, "input\n(pixels)"), (200, "hidden"), (1, "output\n1.0 = real\n0.0 = fake")],
              REAL, DISC, "Discriminator", "784 \u2192 200 \u2192 1")
-    _network(ax, 9.2, [(1, "input layer\n1 node\n(random seed)"), (200, "hidden layer\n200 nodes"),
-                       (784, "output layer\n784 pixels\n(28 \u00d7 28 image)")],
-             GEN, GEN, "Generator = inverted discriminator", "1 \u2192 200 \u2192 784")
-    _image_icon(ax, -0.9, 3.0, 1.0, REAL, "image in")
-    _image_icon(ax, 15.3, 3.0, 1.0, GEN, "image out")
+    _network(ax, 9.2, [(1, "input\n(random\nseed)"), (200, "hidden"), (784, "output\n(pixels)")],
+             GEN, GEN, "Generator", "the inverted discriminator: 1 \u2192 200 \u2192 784")
+    _image_icon(ax, -0.9, 3.0, 1.0, REAL, "28 \u00d7 28\nimage")
+    _image_icon(ax, 15.3, 3.0, 1.0, GEN, "28 \u00d7 28\nimage")
     _arrow(ax, (-0.35, 3.0), (0.9, 3.0), color=REAL)
     _arrow(ax, (14.05, 3.0), (14.75, 3.0), color=GEN)
     # the "invert" arrow between the two networks
     _arrow(ax, (6.35, 3.9), (8.35, 3.9), color=INK, lw=2.2, rad=-0.35, mutation=20)
     ax.text(7.35, 4.75, "invert", ha="center", va="center", fontsize=FONT + 1, style="italic", color=INK)
-    ax.text(7.35, 1.3, "the generator's 784 outputs\nare exactly the 784 inputs\nthe discriminator expects",
+    ax.text(7.35, 1.6, "G's 784 outputs\n= the 784 inputs\nD expects",
             ha="center", va="center", fontsize=FONT - 1, color="#424242", linespacing=1.3,
             bbox=dict(boxstyle="round,pad=0.4", facecolor="#f5f5f5", edgecolor="#bdbdbd"))
     fig.tight_layout()
@@ -160,15 +158,15 @@ def draw_inverted_discriminator():
 # ------------------------------------------------------------------- figure 2-59
 def draw_gan_architecture():
     """Figure 2-59: the GAN with its random seed, both networks, the real data and the losses."""
-    fig, ax = _canvas(13.0, 6.6, (0, 15.2), (-0.2, 7.5))
+    fig, ax = _canvas(11.0, 5.6, (0, 15.2), (-0.2, 7.5))
     row = 3.8
-    seed = _box(ax, 1.15, row, 1.8, 1.1, "random seed\n(noise)", GEN, fill_alpha=0.06)
-    gen = _box(ax, 3.95, row, 2.0, 1.3, "Generator\nG", GEN, weight="bold", fontsize=FONT + 2)
+    seed = _box(ax, 1.2, row, 2.0, 1.1, "random seed\n(noise)", GEN, fill_alpha=0.06)
+    gen = _box(ax, 3.95, row, 2.0, 1.3, "Generator\nG", GEN, weight="bold", fontsize=FONT + 1)
     _image_icon(ax, 6.6, row, 0.95, GEN)
     ax.text(6.6, row - 0.68, "generated image G(seed)\ntarget 0.0 when D trains,\n1.0 when G trains",
             ha="center", va="top", fontsize=FONT - 1, color=GEN, linespacing=1.25)
-    disc = _box(ax, 10.0, row, 2.3, 1.3, "Discriminator\nD", DISC, weight="bold", fontsize=FONT + 2)
-    out = _box(ax, 13.45, row, 2.3, 1.3, "output D(x)\n1.0 = real\n0.0 = fake", DISC, fill_alpha=0.06)
+    disc = _box(ax, 10.0, row, 2.6, 1.3, "Discriminator\nD", DISC, weight="bold", fontsize=FONT + 1)
+    out = _box(ax, 13.6, row, 2.3, 1.3, "output D(x)\n1.0 = real\n0.0 = fake", DISC, fill_alpha=0.06)
     # real images from above
     _image_icon(ax, 10.0, 6.65, 0.95, REAL)
     ax.text(9.35, 6.65, "real images\n(MNIST)", ha="right", va="center", fontsize=FONT, color=REAL,
@@ -181,17 +179,17 @@ def draw_gan_architecture():
     _arrow(ax, (6.6 + 0.5, row), disc["left"], color=GEN, lw=2.2)
     _arrow(ax, disc["right"], out["left"], color=DISC, lw=2.2)
     # the loss compares D's output with the target
-    loss = _box(ax, 13.45, 1.25, 2.9, 1.1, "loss\nD(x) vs target", LOSS, fill_alpha=0.08)
+    loss = _box(ax, 13.6, 1.25, 2.9, 1.1, "loss\nD(x) vs target", LOSS, fill_alpha=0.08)
     _arrow(ax, out["bottom"], loss["top"], color=LOSS, lw=1.8)
     # feedback (dashed): the loss trains D (steps 1, 2) and, through D, G (step 3)
     _arrow(ax, (loss["left"][0] + 0.35, 1.8), (disc["bottom"][0] + 0.35, row - 0.68), color=GRAD, lw=1.8,
            linestyle="--", rad=-0.2)
-    ax.text(11.45, 2.55, "train D\n(steps 1, 2)", ha="left", va="center", fontsize=FONT - 1, color=GRAD,
+    ax.text(11.6, 2.5, "train D\n(steps 1, 2)", ha="left", va="center", fontsize=FONT - 1, color=GRAD,
             style="italic", linespacing=1.2)
     ax.plot([loss["left"][0], gen["bottom"][0]], [1.0, 1.0], color=GRAD, lw=1.8, linestyle="--", zorder=4)
     _arrow(ax, (gen["bottom"][0], 1.0), (gen["bottom"][0], row - 0.68), color=GRAD, lw=1.8, linestyle="--",
            shrink=0)
-    ax.text(7.9, 0.6, "train G (step 3): the gradients flow back through D, only G's weights change",
+    ax.text(7.9, 0.55, "train G (step 3): gradients flow back through D, only G's weights change",
             ha="center", va="center", fontsize=FONT - 1, color=GRAD, style="italic")
     # legend
     ax.plot([0.3, 1.0], [7.0, 7.0], color=INK, lw=2)
@@ -203,66 +201,68 @@ def draw_gan_architecture():
 
 
 # ------------------------------------------------------------------- figure 2-61
-def _pipeline(ax, y, step_title, target, detach: bool):
+def _pipeline(ax, y, step_title, code, target, detach: bool):
     """One training step drawn as a row: seed -> G -> G(seed) [-> detach] -> D -> loss, plus gradients."""
     g_color = GREY if detach else GEN
-    ax.text(0.15, y + 1.45, step_title, ha="left", va="center", fontsize=FONT + 2, weight="bold", color=INK)
-    seed = _box(ax, 1.1, y, 1.6, 0.95, "random\nseed", g_color, fill_alpha=0.05)
-    gen = _box(ax, 3.5, y, 1.9, 1.1, "Generator\nG", g_color, weight="bold", fontsize=FONT + 1)
-    img = _box(ax, 5.95, y, 1.7, 0.95, "G(seed)\n784 values", g_color, fill_alpha=0.05)
-    disc = _box(ax, 10.3, y, 2.0, 1.1, "Discriminator\nD", DISC, weight="bold", fontsize=FONT + 1)
-    loss = _box(ax, 13.3, y, 2.4, 1.1, f"loss\nD(G(seed)) vs {target}", LOSS, fill_alpha=0.08)
+    ax.text(0.15, y + 1.5, step_title, ha="left", va="center", fontsize=FONT + 1, weight="bold", color=INK)
+    ax.text(14.9, y + 1.5, code, ha="right", va="center", fontsize=FONT - 2, family="monospace", color="#424242")
+    seed = _box(ax, 1.0, y, 1.6, 0.95, "random\nseed", g_color, fill_alpha=0.05)
+    gen = _box(ax, 3.3, y, 1.9, 1.1, "Generator\nG", g_color, weight="bold")
+    img = _box(ax, 5.6, y, 1.7, 0.95, "G(seed)\n784 values", g_color, fill_alpha=0.05, fontsize=FONT - 1)
+    disc = _box(ax, 10.3, y, 2.5, 1.1, "Discriminator\nD", DISC, weight="bold")
+    loss = _box(ax, 13.45, y, 2.9, 1.1, f"loss\nD(G(seed)) vs {target}", LOSS, fill_alpha=0.08, fontsize=FONT - 1)
     _arrow(ax, seed["right"], gen["left"], color=INK)
     _arrow(ax, gen["right"], img["left"], color=INK)
     _arrow(ax, disc["right"], loss["left"], color=INK)
     gy = y - 0.95  # the backward path runs below the boxes
+    # gradients from the loss back into D
+    _arrow(ax, (loss["bottom"][0], y - 0.55), (disc["bottom"][0] + 0.2, y - 0.55), color=GRAD, lw=2,
+           linestyle="--", rad=-0.35)
     if detach:
-        cut = _box(ax, 8.1, y, 1.5, 0.9, ".detach()", GRAD, fill_alpha=0.1, weight="bold")
+        cut_x = 7.85
+        cut = _box(ax, cut_x, y, 1.7, 0.9, ".detach()", GRAD, fill_alpha=0.1, weight="bold", fontsize=FONT - 1)
         _arrow(ax, img["right"], cut["left"], color=INK)
         _arrow(ax, cut["right"], disc["left"], color=INK)
-        # gradients: loss -> D, then stop at the cut
-        _arrow(ax, (loss["bottom"][0], y - 0.55), (disc["bottom"][0] + 0.2, y - 0.55), color=GRAD, lw=2,
-               linestyle="--", rad=-0.35)
-        _arrow(ax, (disc["bottom"][0] - 0.2, y - 0.55), (8.55, gy), color=GRAD, lw=2, linestyle="--", rad=-0.2,
-               style="-")
-        ax.plot([8.35, 7.85], [gy + 0.25, gy - 0.25], color=GRAD, lw=3, solid_capstyle="round")
-        ax.plot([7.85, 8.35], [gy + 0.25, gy - 0.25], color=GRAD, lw=3, solid_capstyle="round")
-        ax.text(7.6, gy - 0.05, "gradient path cut:\nno gradients computed for G", ha="right", va="center",
-                fontsize=FONT - 1, color=GRAD, linespacing=1.25)
-        ax.text(3.5, y + 0.85, "not updated, no gradients", ha="center", va="center", fontsize=FONT - 1,
+        # ... and on towards G, until the cut
+        _arrow(ax, (disc["bottom"][0] - 0.2, y - 0.55), (cut_x + 0.4, gy), color=GRAD, lw=2, linestyle="--",
+               rad=-0.2, style="-")
+        for sign in (1, -1):
+            ax.plot([cut_x - 0.22, cut_x + 0.22], [gy + sign * 0.22, gy - sign * 0.22], color=GRAD, lw=3.5,
+                    solid_capstyle="round")
+        ax.text(cut_x - 0.45, gy - 0.05, "gradient path cut:\nno gradients for G", ha="right", va="center",
+                fontsize=FONT - 1, color=GRAD, linespacing=1.2)
+        ax.text(3.3, y + 0.85, "not updated, no gradients", ha="center", va="center", fontsize=FONT - 1,
                 color="#757575", style="italic")
         ax.text(10.3, y + 0.85, "D.optimiser.step(): D is updated", ha="center", va="center", fontsize=FONT - 1,
                 color=DISC, style="italic")
     else:
         _arrow(ax, img["right"], disc["left"], color=INK)
-        ax.text(8.1, y + 0.22, "no detach()", ha="center", va="bottom", fontsize=FONT - 1, color="#616161")
+        ax.text(7.85, y + 0.15, "no detach()", ha="center", va="bottom", fontsize=FONT - 1, color="#616161")
         # gradients flow all the way back to G
-        _arrow(ax, (loss["bottom"][0], y - 0.55), (disc["bottom"][0] + 0.2, y - 0.55), color=GRAD, lw=2,
-               linestyle="--", rad=-0.35)
         _arrow(ax, (disc["bottom"][0] - 0.2, y - 0.55), (img["bottom"][0] + 0.2, y - 0.5), color=GRAD, lw=2,
                linestyle="--", rad=-0.25)
         _arrow(ax, (img["bottom"][0] - 0.2, y - 0.5), (gen["bottom"][0] + 0.1, y - 0.55), color=GRAD, lw=2,
                linestyle="--", rad=-0.35)
-        ax.text(8.1, gy - 0.5, "gradients flow back through D into G", ha="center", va="center",
+        ax.text(7.85, gy - 0.45, "gradients flow back through D into G", ha="center", va="center",
                 fontsize=FONT - 1, color=GRAD)
-        ax.text(3.5, y + 0.85, "G.optimiser.step(): G is updated", ha="center", va="center", fontsize=FONT - 1,
+        ax.text(3.3, y + 0.85, "G.optimiser.step(): G is updated", ha="center", va="center", fontsize=FONT - 1,
                 color=GEN, style="italic")
-        ax.text(10.3, y + 0.85, "gradients pass through, weights unchanged", ha="center", va="center",
+        ax.text(10.3, y + 0.85, "gradients pass, weights unchanged", ha="center", va="center",
                 fontsize=FONT - 1, color="#757575", style="italic")
 
 
 def draw_detach():
     """Figure 2-61: D's training on generated data uses detach(); G's training lets gradients reach G."""
-    fig, ax = _canvas(13.0, 7.4, (0, 14.9), (0.1, 9.2))
-    _pipeline(ax, 6.6, "Step 2: train D on generated data  (D.train(G.forward(seed).detach(), 0.0))", "0.0",
+    fig, ax = _canvas(11.0, 6.9, (0, 15.0), (0.4, 9.8))
+    _pipeline(ax, 6.9, "Step 2: train D on generated data", "D.train(G.forward(seed).detach(), 0.0)", "0.0",
               detach=True)
-    ax.plot([0.15, 14.75], [4.25, 4.25], color="#e0e0e0", lw=1.2)
-    _pipeline(ax, 2.1, "Step 3: train G  (G.train(D, seed, 1.0), no detach)", "1.0", detach=False)
+    ax.plot([0.15, 14.85], [4.6, 4.6], color="#e0e0e0", lw=1.2)
+    _pipeline(ax, 2.3, "Step 3: train G", "G.train(D, seed, 1.0)", "1.0", detach=False)
     # legend
-    ax.plot([9.6, 10.3], [8.75, 8.75], color=INK, lw=2)
-    ax.text(10.45, 8.75, "forward pass", va="center", fontsize=FONT - 1)
-    ax.plot([12.2, 12.9], [8.75, 8.75], color=GRAD, lw=2, linestyle="--")
-    ax.text(13.05, 8.75, "gradients", va="center", fontsize=FONT - 1)
+    ax.plot([8.7, 9.4], [9.45, 9.45], color=INK, lw=2)
+    ax.text(9.55, 9.45, "forward pass", va="center", fontsize=FONT - 1)
+    ax.plot([11.9, 12.6], [9.45, 9.45], color=GRAD, lw=2, linestyle="--")
+    ax.text(12.75, 9.45, "gradients", va="center", fontsize=FONT - 1)
     fig.tight_layout()
     return fig
 
