@@ -241,7 +241,7 @@ def unsupported_reason(D, G, generate_seed, device) -> str | None:
 
 
 # --------------------------------------------------------------- the kernels
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _dot(a, b):
     acc = _F0
     for i in range(a.size):
@@ -249,12 +249,12 @@ def _dot(a, b):
     return acc
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sigmoid(z):
     return _F1 / (_F1 + np.exp(-z))
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _hidden_forward(z, act, gamma, beta, eps, slope, xhat, y, a):
     """a = act(z). For LayerNorm+LeakyReLU, keep xhat and y (LayerNorm output); return rstd."""
     n = z.size
@@ -287,7 +287,7 @@ def _hidden_forward(z, act, gamma, beta, eps, slope, xhat, y, a):
     return rstd
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _hidden_backward(da, act, a, xhat, y, rstd, gamma, slope, dy, dz):
     """dz from da (dL/d activation); dy keeps dL/d(LayerNorm output) for gamma's and beta's grads."""
     n = da.size
@@ -311,7 +311,7 @@ def _hidden_backward(da, act, a, xhat, y, rstd, gamma, slope, dy, dz):
         dz[j] = rstd * (dxh - s1 - xhat[j] * s2)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _output_grad(o, target, loss_kind):
     """(loss, dL/du) for o = sigmoid(u), as torch's MSELoss/BCELoss backward then Sigmoid backward."""
     if loss_kind == MSE:
@@ -326,7 +326,7 @@ def _output_grad(o, target, loss_kind):
     return loss, dlo * (_F1 - o) * o
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _adam_scalars(step, lr, beta1, beta2, eps):
     """The per-step constants of torch's single-tensor Adam, cast to float32 as its kernels do."""
     bc1 = 1.0 - beta1 ** step
@@ -336,7 +336,7 @@ def _adam_scalars(step, lr, beta1, beta2, eps):
             np.float32(bc2 ** 0.5), np.float32(eps), np.float32(-step_size))
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _update_vec(p, m, v, gscale, gvec, kind, lr32, ad):
     """p -= update for grad = gscale * gvec (gvec None-like when size 0: grad = gscale)."""
     n = p.size
@@ -355,7 +355,7 @@ def _update_vec(p, m, v, gscale, gvec, kind, lr32, ad):
         p[i] = p[i] + nss * mi / (np.sqrt(vi) / bc2s + eps)
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _update_row_dot(p, m, v, gscale, gvec, kind, lr32, ad, nxt):
     """Update row p with grad gscale * gvec, then return dot(new p, nxt): one pass over the row."""
     n = p.size
@@ -380,7 +380,7 @@ def _update_row_dot(p, m, v, gscale, gvec, kind, lr32, ad, nxt):
     return acc
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _update_row_backprop(p, m, v, gscale, gvec, kind, lr32, ad, dh):
     """dh += gscale * (old p); then update row p with grad gscale * gvec."""
     n = p.size
@@ -403,7 +403,7 @@ def _update_row_backprop(p, m, v, gscale, gvec, kind, lr32, ad, dh):
         p[i] = pi + nss * mi / (np.sqrt(vi) / bc2s + eps)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _small_updates(P, M, V, kind, lr32, ad, dz, a, dy, xhat, du, has_ln):
     """Update the bias, LayerNorm and output-layer parameters of D (everything except W1)."""
     W1, b1, gam, bet, w2, b2 = P
@@ -420,7 +420,7 @@ def _small_updates(P, M, V, kind, lr32, ad, dz, a, dy, xhat, du, has_ln):
     _update_vec(b1, mb1, vb1, _F1, dz, kind, lr32, ad)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _opt_scalars(kind, step, hp):
     """(lr as float32 with sign for SGD, Adam constants) for the next optimiser step."""
     lr, beta1, beta2, eps = hp[0], hp[1], hp[2], hp[3]
@@ -429,7 +429,7 @@ def _opt_scalars(kind, step, hp):
     return np.float32(-lr), (_F0, _F0, _F0, _F1, _F0, _F0)
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _d_head(hz, P, act, eps, slope, target, loss_kind, z, xhat, y, a, da, dy, dz):
     """From hz = W1·input: finish D's forward, its loss and the backward pass down to dz.
 
@@ -448,7 +448,7 @@ def _d_head(hz, P, act, eps, slope, target, loss_kind, z, xhat, y, a, da, dy, dz
     return loss, du, rstd
 
 
-@njit(cache=True, fastmath=_FM)
+@njit(cache=True, fastmath=_FM, error_model="numpy")
 def _train_chunk(X, start, seeds, DP, DM, DV, GP, GM, GV, icfg, d_hp, g_hp, steps, d_losses, g_losses):
     """Run listing 08's three steps for images X[start : start + len(seeds)], in order.
 
