@@ -9,8 +9,10 @@ In the chapter, the role ``{metric}`gan1_d_loss_last``` shows one of these value
 - ``（尚未运行）`` ("not run yet") when the file or the key is missing, so that the book
   always builds, before the first run too.
 
-The file is read once per build. Each page that uses the role records the file as a
-dependency, so Sphinx re-reads that page when the file changes (or while it is absent).
+The file is read once per build. The pages that use the role are read again whenever
+the values differ from those of the previous build (file changed, removed, created, or
+another file chosen through ``$GANBOOK_RESULTS``), so an incremental build never shows
+stale numbers.
 The file is ``$GANBOOK_RESULTS/chapter_metrics.json`` when that variable is set (as in
 ``gankit.paths``), else ``results/chapter_metrics.json`` next to ``_config.yml``; the Sphinx
 setting ``chapter_metrics_file`` overrides both.
@@ -69,7 +71,9 @@ def metric_role(name, rawtext, text, lineno, inliner, options=None, content=None
         msg = inliner.reporter.error(f"metric role: bad number of digits in {text!r}", line=lineno)
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
     path = metrics_path(app.confdir, app.config.chapter_metrics_file)
-    env.note_dependency(str(path))
+    if not hasattr(env, "chapter_metrics_docs"):
+        env.chapter_metrics_docs = set()
+    env.chapter_metrics_docs.add(env.docname)
     value = format_metric(_cached_metrics(app, path), key, digits)
     node = nodes.inline(rawtext, value, classes=["chapter-metric" if value != MISSING else "chapter-metric-missing"])
     return [node], []
@@ -83,7 +87,39 @@ def _cached_metrics(app, path: Path) -> dict:
     return cache[1]
 
 
+def _fingerprint(app) -> str:
+    path = metrics_path(app.confdir, app.config.chapter_metrics_file)
+    return json.dumps([str(path), load_metrics(path)], sort_keys=True, default=str)
+
+
+def _outdated(app, env, added, changed, removed):
+    """Pages showing metrics are stale when the metrics differ from the last build's."""
+    current = _fingerprint(app)
+    previous = getattr(env, "chapter_metrics_fingerprint", None)
+    env.chapter_metrics_fingerprint = current
+    if previous == current:
+        return []
+    # changed, or unknown (an environment pickled before this extension): read the pages again
+    docs = getattr(env, "chapter_metrics_docs", None)
+    if docs is None:  # not known yet: read every page once
+        docs = env.found_docs
+    return sorted(d for d in docs if d in env.found_docs)
+
+
+def _purge(app, env, docname):
+    getattr(env, "chapter_metrics_docs", set()).discard(docname)
+
+
+def _merge(app, env, docnames, other):
+    if not hasattr(env, "chapter_metrics_docs"):
+        env.chapter_metrics_docs = set()
+    env.chapter_metrics_docs |= getattr(other, "chapter_metrics_docs", set()) & set(docnames)
+
+
 def setup(app):
     app.add_config_value("chapter_metrics_file", None, "env")
     app.add_role("metric", metric_role)
+    app.connect("env-get-outdated", _outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
