@@ -1,0 +1,132 @@
+"""Speed of one GAN training iteration (listing 08's three steps): the listing's code against the fast engine.
+
+    make bench                      # or: python bench/bench_training.py [--listing-iters N] [--fast-iters N]
+
+For the first GAN (listings 03/06/08) and the improved GAN (listing 09) it
+prints microseconds per three-step iteration through ``train_gan`` as printed
+in the book and through ``gankit.fast.FastGAN``, their ratio, and the projected
+time for 10 epochs of 60,000 images. Data: the full MNIST when ``GANBOOK_DATA``
+points at it, else the built-in subset (the speed does not depend on it much).
+
+Both engines are warmed up first (the fast engine's first call compiles or loads
+its numba cache). Wall time is what a reader waits; CPU time is printed beside
+it because the machine may be shared: when other processes hold the cores, wall
+time grows while CPU time stays. PyTorch runs the listing with one thread unless
+``--torch-threads`` says otherwise: its per-sample operations are too small to
+gain from threads, and on a busy CPU extra threads make it many times slower.
+Progress bars are switched off so they do not mix with the table. Prints numbers
+only; nothing is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("TQDM_DISABLE", "1")  # before tqdm is imported
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "codes"))
+
+import torch  # noqa: E402
+
+import gankit  # noqa: E402
+from chapter_2_3_2_02 import MnistDataset  # noqa: E402
+from chapter_2_3_2_03 import Discriminator  # noqa: E402
+from chapter_2_3_2_04 import generate_random  # noqa: E402
+from chapter_2_3_2_06 import Generator  # noqa: E402
+from chapter_2_3_2_08 import train_gan  # noqa: E402
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed  # noqa: E402
+
+EPOCHS, IMAGES = 10, 60_000
+GANS = {
+    "first GAN": (lambda: (Discriminator(), Generator()), generate_random, 1),
+    "improved GAN": (lambda: (ImprovedDiscriminator(), ImprovedGenerator()), generate_random_seed, 100),
+}
+
+
+class Slice:
+    """Samples start..stop-1 of the listing's dataset, iterated as train_gan iterates a dataset."""
+
+    def __init__(self, dataset, start, stop):
+        self.dataset, self.start, self.stop = dataset, start, stop
+
+    def __len__(self):
+        return self.stop - self.start
+
+    def __getitem__(self, i):
+        if i >= len(self):
+            raise IndexError(i)
+        return self.dataset[self.start + i]
+
+
+def timed(fn, iterations):
+    """(wall µs, CPU µs) per iteration."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return ((time.perf_counter() - wall) / iterations * 1e6, (time.process_time() - cpu) / iterations * 1e6)
+
+
+def listing_speed(make, generate_seed, seed_size, dataset, warmup, iterations):
+    torch.manual_seed(0)
+    D, G = make()
+    train_gan(D, G, Slice(dataset, 0, warmup), generate_seed, seed_size)
+    return timed(lambda: train_gan(D, G, Slice(dataset, warmup, warmup + iterations), generate_seed, seed_size),
+                 iterations)
+
+
+def fast_speed(make, generate_seed, seed_size, images, warmup, iterations):
+    from gankit.fast import FastGAN
+
+    torch.manual_seed(0)
+    D, G = make()
+    trainer = FastGAN(D, G, generate_seed, seed_size)
+    trainer.train_epoch(images[:warmup], desc="warm-up")
+    return timed(lambda: trainer.train_epoch(images[warmup:warmup + iterations], desc="fast"), iterations)
+
+
+def minutes(us_per_iteration):
+    return us_per_iteration * EPOCHS * IMAGES / 60e6
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
+                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser.add_argument("--listing-iters", type=int, default=1000, help="timed iterations of the listing's code")
+    parser.add_argument("--fast-iters", type=int, default=2000, help="timed iterations of the fast engine")
+    parser.add_argument("--warmup", type=int, default=200, help="untimed iterations before each measurement")
+    parser.add_argument("--torch-threads", type=int, default=1, help="PyTorch threads for the listing's code")
+    args = parser.parse_args(argv)
+
+    source = os.environ.get(gankit.data.DATA_ENV) or "builtin"
+    need = args.warmup + max(args.listing_iters, args.fast_iters)
+    dataset = MnistDataset(source, limit=need)
+    if len(dataset) < need:
+        parser.exit(2, f"error: {len(dataset)} images, need {need}; lower --listing-iters/--fast-iters\n")
+    torch.set_num_threads(args.torch_threads)
+
+    print(dataset.data.describe())
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} hardware threads, "
+          f"{len(os.sched_getaffinity(0)) if hasattr(os, 'sched_getaffinity') else os.cpu_count()} usable; "
+          f"torch {torch.__version__} with {torch.get_num_threads()} thread(s) for the listing; "
+          f"fast engine: numba, 1 thread")
+    print("load average (1, 5, 15 min) before: " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"timed iterations: listing {args.listing_iters}, fast {args.fast_iters} (after {args.warmup} warm-up each)")
+    print()
+    header = (f"{'':14s}{'listing µs/it':>15s}{'(CPU)':>8s}{'fast µs/it':>12s}{'(CPU)':>8s}"
+              f"{'ratio':>8s}{'10 epochs listing':>19s}{'fast':>9s}")
+    print(header)
+    for name, (make, generate_seed, seed_size) in GANS.items():
+        lw, lc = listing_speed(make, generate_seed, seed_size, dataset, args.warmup, args.listing_iters)
+        fw, fc = fast_speed(make, generate_seed, seed_size, dataset.images, args.warmup, args.fast_iters)
+        print(f"{name:14s}{lw:15.0f}{lc:8.0f}{fw:12.0f}{fc:8.0f}{lw / fw:7.1f}x"
+              f"{minutes(lw):15.1f} min{minutes(fw):5.1f} min", flush=True)
+    print()
+    print("load average (1, 5, 15 min) after:  " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    print(f"10 epochs = {EPOCHS * IMAGES:,} iterations, projected from wall time per iteration.")
+
+
+if __name__ == "__main__":
+    main()
