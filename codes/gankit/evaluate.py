@@ -417,8 +417,8 @@ def _rounded(x):
 COLUMNS = [("digits>=1%", "digits_at_least_1pct", "{:d}"), ("KL", "kl_uniform", "{:.3f}"),
            ("IS", "inception_score", "{:.2f}"), ("conf", "mean_top_confidence", "{:.3f}"),
            ("FID", "fid", "{:.2f}"), ("prec", "precision", "{:.3f}"), ("recall", "recall", "{:.3f}"),
-           ("density", "density", "{:.3f}"),            ("cover", "coverage", "{:.3f}"), ("memo", "memorised_share", "{:.3f}"), ("n", "n", "{:d}"),
-           ("s", "seconds", "{:.1f}")]
+           ("density", "density", "{:.3f}"), ("cover", "coverage", "{:.3f}"),
+           ("memo", "memorised_share", "{:.3f}"), ("n", "n", "{:d}"), ("s", "seconds", "{:.1f}")]
 
 
 def format_table(cards: dict) -> str:

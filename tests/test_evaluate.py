@@ -1,0 +1,107 @@
+"""The score card of issue 6 (gankit.classifier, gankit.evaluate) on the built-in MNIST subset.
+
+The classifier is trained once (CI size, about half a minute) and cached under
+gankit.CHECKPOINT_DIR like any other run; the real statistics are computed once.
+"""
+import json
+import math
+
+import pytest
+import torch
+
+import gankit
+from gankit import classifier as clf
+from gankit import evaluate as ev
+
+BUILTIN_ACCURACY_BOUND = 0.95  # seed 0 gets 0.959 on the 1,000 built-in test images
+
+
+@pytest.fixture(scope="session")
+def reference():
+    return ev.build_reference("builtin", log=lambda *a: None)
+
+
+@pytest.fixture(scope="session")
+def anchors(reference):
+    return ev.score_anchors(n=500, seed=0, reference=reference)
+
+
+def test_classifier_accuracy_on_builtin(reference):
+    test = gankit.load_mnist("builtin", "test", quiet=True)
+    acc = clf.accuracy(reference.classifier, test)
+    assert acc >= BUILTIN_ACCURACY_BOUND, f"classifier test accuracy {acc:.4f}"
+    features = reference.classifier.features(test.images[:3])
+    assert features.shape == (3, clf.NUM_FEATURES)
+
+
+def test_real_images_score_better_than_degraded_anchors(anchors):
+    real, noisy, blurred = anchors["real"], anchors["noisy"], anchors["blurred"]
+    assert real["fid"] < noisy["fid"] and real["fid"] < blurred["fid"]
+    assert real["coverage"] > noisy["coverage"] and real["coverage"] > blurred["coverage"]
+    assert real["recall"] > noisy["recall"] and real["recall"] > blurred["recall"]
+    assert real["digits_at_least_1pct"] == 10 and real["kl_uniform"] < 0.05
+    assert real["inception_score"] > 8
+
+
+def test_single_digit_anchor_is_total_collapse(anchors):
+    single = anchors["single_digit"]
+    assert single["digits_at_least_1pct"] == 1
+    assert single["kl_uniform"] == pytest.approx(math.log(10), abs=0.05)
+    assert single["inception_score"] < 1.5
+    assert single["coverage"] < 0.5 * anchors["real"]["coverage"]
+    assert single["fid"] > anchors["blurred"]["fid"]
+
+
+def test_kl_and_inception_score_limits():
+    assert ev.kl_to_uniform([0.1] * 10) == pytest.approx(0.0, abs=1e-12)
+    assert ev.kl_to_uniform(torch.ones(10)) == pytest.approx(0.0, abs=1e-12)
+    assert ev.kl_to_uniform([1] + [0] * 9) == pytest.approx(math.log(10))
+    assert ev.kl_to_uniform([0.5, 0.5] + [0] * 8) == pytest.approx(math.log(5))
+    assert ev.inception_score(torch.eye(10)) == pytest.approx(10.0)  # confident and all digits
+    assert ev.inception_score(torch.eye(10)[[3] * 10]) == pytest.approx(1.0)  # one digit only
+    assert ev.digit_shares(torch.tensor([3, 3, 7, 0])).tolist() == [0.25, 0, 0, 0.5, 0, 0, 0, 0.25, 0, 0]
+
+
+def test_knn_recall_and_coverage_catch_collapse():
+    gen = torch.Generator().manual_seed(0)
+    real = torch.randn(400, 8, generator=gen)
+    same = ev.knn_metrics(real, real.clone())
+    assert same["recall"] == 1.0 and same["coverage"] == 1.0 and same["precision"] == 1.0
+    collapsed = ev.knn_metrics(real, real[:1].repeat(400, 1))  # one good sample repeated
+    assert collapsed["precision"] == 1.0  # precision alone is fooled ...
+    assert collapsed["recall"] < 0.05 and collapsed["coverage"] < 0.05  # ... recall and coverage are not
+
+
+def test_memorisation_flags_copies_of_training_images(reference, anchors):
+    copies = ev.score_images(reference.train_images[:300], reference)
+    assert copies["memorised_share"] == 1.0
+    assert anchors["real"]["memorised_share"] < 0.05  # about 0.01 by construction
+    assert anchors["noisy"]["memorised_share"] == 0.0
+
+
+def test_score_generator_is_seeded_and_leaves_the_global_rng_alone(reference):
+    G, seed_fn, seed_size = ev.build_generator("improved-gan")
+    torch.manual_seed(123)
+    state = torch.get_rng_state()
+    first = ev.score_generator(G, seed_fn, seed_size, n=300, seed=5, reference=reference)
+    assert torch.equal(torch.get_rng_state(), state)
+    second = ev.score_generator(G, seed_fn, seed_size, n=300, seed=5, reference=reference)
+    first.pop("seconds"), second.pop("seconds")
+    assert first == second
+    assert first["n"] == 300 and sum(first["shares"]) == pytest.approx(1.0, abs=1e-3)
+    # an untrained generator draws near-copies of one grey blob: far from real digits
+    assert first["fid"] > 10 * ev.score_anchors(n=300, reference=reference)["real"]["fid"]
+
+
+def test_cli_scores_a_checkpoint_and_writes_json(tmp_path, reference, capsys):
+    G, _, _ = ev.build_generator("gan")
+    run = "gan-builtin4000-seed0-cpu-listing"
+    gankit.Checkpoints(run, tmp_path / "ckpt").save(1, {"G": G})
+    out = tmp_path / "scores.json"
+    assert ev.main(["--checkpoints", str(tmp_path / "ckpt"), "--out", str(out), "-n", "200"]) == 0
+    scores = json.loads(out.read_text())["builtin4000"]
+    assert set(scores["anchors"]) == {"real", "noisy", "blurred", "single_digit"}
+    card = scores["generators"][f"{run}/epoch01"]
+    assert card["model"] == "gan" and card["epoch"] == 1 and card["n"] == 200
+    assert scores["classifier"]["test_accuracy"] >= BUILTIN_ACCURACY_BOUND
+    assert "real test images" in capsys.readouterr().out
