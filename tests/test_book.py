@@ -32,7 +32,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
-CHAPTER = "book/index.html"
+CHAPTER = "book/chapter_2_3_2.html"
 SCREENSHOT = BUILD / "screenshot.png"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -348,5 +348,26 @@ def test_chinese_search_finds_the_chapter(browser, site):
         hits = visit.page.eval_on_selector_all("ul.search li a", "els => els.map(e => e.href)")
         assert any(CHAPTER in h for h in hits), hits
         assert not visit.external, visit.external
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize("notebook", ["notebook_1_discriminator", "notebook_2_gan", "notebook_3_improved_gan"])
+def test_notebook_pages_render_offline(browser, site, notebook):
+    """Each notebook page shows its stored outputs: its images load and nothing comes from another host."""
+    visit = PageVisit(browser, site, f"book/{notebook}.html")
+    try:
+        page = visit.page
+        assert page.query_selector("div.cell_output"), f"{notebook}: no stored outputs on the page"
+        page.evaluate("""async () => {
+            for (const img of document.images) {
+                img.scrollIntoView();
+                if (!img.complete) await new Promise(r => { img.onload = img.onerror = r; });
+            }
+        }""")
+        broken = page.evaluate("Array.from(document.images).filter(i => !i.naturalWidth).map(i => i.src)")
+        assert not broken, f"{notebook}: images that did not load: {broken}"
+        assert not visit.external, f"{notebook}: requests to other hosts: {visit.external}"
+        assert not visit.failed, f"{notebook}: failed requests: {visit.failed}"
     finally:
         visit.close()
