@@ -19,7 +19,7 @@ bench: ## speed of one training step: listing code against the fast engine
 	$(PYTHON) bench/bench_training.py
 
 book: ## build the HTML book (warnings are errors); never retrains
-	$(PYTHON) -m jupyter_book build . -W -n --keep-going
+	jupyter-book build . -W -n --keep-going
 
 test: ## the test suite, notebooks included (nbval)
 	$(PYTHON) -m pytest

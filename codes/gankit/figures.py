@@ -15,7 +15,7 @@ def _in_notebook() -> bool:
     return "inline" in matplotlib.get_backend().lower()
 
 
-def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
+def save_figure(name: str, out: str | Path | None = None, fig=None) -> None:
     """Save ``fig`` (default: the current figure) as ``<out>/<name>.png``.
 
     The PNG carries no time stamp or version string, so the same run gives the
@@ -31,7 +31,6 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     else:
         plt.close(fig)
     print(f"figure: saved {paths.relative(target)}")
-    return target
 
 
 def plot_loss(progress, reference: float | None = None, reference_label: str = "", title: str = "",
