@@ -105,3 +105,4 @@ def test_cli_scores_a_checkpoint_and_writes_json(tmp_path, reference, capsys):
     assert card["model"] == "gan" and card["epoch"] == 1 and card["n"] == 200
     assert scores["classifier"]["test_accuracy"] >= BUILTIN_ACCURACY_BOUND
     assert "real test images" in capsys.readouterr().out
+    assert ev.read_scores("builtin4000", out)["generators"] == scores["generators"]

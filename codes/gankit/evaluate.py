@@ -41,7 +41,8 @@ Command line (``make evaluate``)::
     PYTHONPATH=codes python -m gankit.evaluate --run RUN --epoch 10 [--model improved-gan]
     PYTHONPATH=codes python -m gankit.evaluate checkpoints/RUN/epoch10.pt
 
-Scores go to ``RESULTS_DIR/scores.json`` (see ``write_scores`` for its layout).
+Scores go to ``RESULTS_DIR/scores.json`` (see ``write_scores`` for its layout;
+``read_scores("idx60000")`` reads it back for the book).
 """
 from __future__ import annotations
 
@@ -402,6 +403,13 @@ def write_scores(key: str, settings: dict, classifier_info: dict, anchors: dict,
     tmp.write_text(json.dumps(_rounded(data), indent=1, ensure_ascii=False) + "\n")
     os.replace(tmp, path)
     return path
+
+
+def read_scores(key: str | None = None, path=None) -> dict:
+    """What ``write_scores`` wrote: all data keys, or the entry of one (``"idx60000"``); {} if none yet."""
+    path = Path(path or paths.RESULTS_DIR / SCORES_FILE)
+    data = json.loads(path.read_text()) if path.is_file() else {}
+    return data if key is None else data.get(key, {})
 
 
 def _rounded(x):
