@@ -4,18 +4,21 @@ Both engines start from the same weights and the same random-number state and
 train on the same images; afterwards losses (``progress``), counters, weights
 and Adam states must agree.
 
-Tolerance. Each tensor is compared with ``torch.testing.assert_close(fast,
-listing, rtol=1e-4, atol=1e-5 * max|listing|)``. The two engines add up the
-784- and 200-term dot products in different orders (PyTorch's BLAS against
-numba's vectorised loops), so single steps differ by a few float32 roundings
-(eps = 1.2e-7, about 3e-6 relative for a 784-term sum); over 1,000 coupled
-updates these stay at about 3e-6 of each tensor's largest value (measured
-1e-6 to 3e-6), so the tolerance leaves a margin of three to ten. Element-wise
-relative error alone would be meaningless for entries that pass through zero
-(Adam's exp_avg), hence the scale-relative atol. A real slip in the math (a
-wrong beta, a missing step, seeds in the wrong order, one update too many)
-moves the results by 1e-3 or more of the scale and fails. Counters, the
-length of ``progress`` and Adam's step counts must match exactly.
+Tolerance. Each tensor (and each progress list) is compared with
+``torch.testing.assert_close(fast, listing, rtol=1e-4, atol=2e-5 * max|listing|)``.
+The two engines add up the 784- and 200-term dot products in different orders
+(PyTorch's BLAS against numba's vectorised loops), so a single step differs by a
+few float32 roundings (eps = 1.2e-7; about 3e-6 relative for a 784-term sum).
+Over 1,000 coupled updates the largest difference measured on the development
+machine stayed at 1.6e-6 to 3.6e-6 of each tensor's largest value, so the
+tolerance leaves a margin of about five for other CPUs and BLAS libraries.
+Element-wise relative error alone would be meaningless for entries that pass
+through zero (Adam's exp_avg), hence the scale-relative atol. Slips in the math
+tried on purpose (seeds swapped, Adam's bias correction one step off, the
+LayerNorm backward without its mean term, the BCE loss without its (1 - t)
+term, progress recorded one step early, a chunk starting from the wrong image)
+move the results by 1e-3 to 1 of the scale and fail. Counters, the length of
+``progress`` and Adam's step counts must match exactly.
 """
 import pytest
 import torch
@@ -33,7 +36,7 @@ from gankit.cli import EngineError
 from gankit.engines import resolve_engine
 
 RTOL = 1e-4
-ATOL_SCALE = 1e-5
+ATOL_SCALE = 2e-5
 WEIGHT_SEED = 7  # torch.manual_seed for building D and G
 NOISE_SEED = 11  # torch.manual_seed just before training (the seeds G sees)
 

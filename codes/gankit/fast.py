@@ -332,8 +332,15 @@ def _adam_scalars(step, lr, beta1, beta2, eps):
     bc1 = 1.0 - beta1 ** step
     bc2 = 1.0 - beta2 ** step
     step_size = lr / bc1
-    return (np.float32(1.0 - beta1), np.float32(beta2), np.float32(1.0 - beta2),
+    w1 = np.float32(1.0 - beta1)
+    return (w1, _F1 - w1, np.float32(beta2), np.float32(1.0 - beta2),
             np.float32(bc2 ** 0.5), np.float32(eps), np.float32(-step_size))
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _lerp(m, g, w, omw):
+    """exp_avg.lerp_(grad, w) as ATen computes it (two formulas, for accuracy on either side of 0.5)."""
+    return m + w * (g - m) if w < np.float32(0.5) else g - (g - m) * omw
 
 
 @njit(cache=True, fastmath=_FM, error_model="numpy")
@@ -344,11 +351,11 @@ def _update_vec(p, m, v, gscale, gvec, kind, lr32, ad):
         for i in range(n):
             p[i] = p[i] + lr32 * (gscale * gvec[i])
         return
-    w1, b2, omb2, bc2s, eps, nss = ad
+    w1, omw1, b2, omb2, bc2s, eps, nss = ad
     for i in range(n):
         g = gscale * gvec[i]
         mi = m[i]
-        mi = mi + w1 * (g - mi)
+        mi = _lerp(mi, g, w1, omw1)
         vi = v[i] * b2 + omb2 * g * g
         m[i] = mi
         v[i] = vi
@@ -366,11 +373,11 @@ def _update_row_dot(p, m, v, gscale, gvec, kind, lr32, ad, nxt):
             p[i] = pi
             acc += pi * nxt[i]
         return acc
-    w1, b2, omb2, bc2s, eps, nss = ad
+    w1, omw1, b2, omb2, bc2s, eps, nss = ad
     for i in range(n):
         g = gscale * gvec[i]
         mi = m[i]
-        mi = mi + w1 * (g - mi)
+        mi = _lerp(mi, g, w1, omw1)
         vi = v[i] * b2 + omb2 * g * g
         pi = p[i] + nss * mi / (np.sqrt(vi) / bc2s + eps)
         m[i] = mi
@@ -390,13 +397,13 @@ def _update_row_backprop(p, m, v, gscale, gvec, kind, lr32, ad, dh):
             dh[i] += gscale * pi
             p[i] = pi + lr32 * (gscale * gvec[i])
         return
-    w1, b2, omb2, bc2s, eps, nss = ad
+    w1, omw1, b2, omb2, bc2s, eps, nss = ad
     for i in range(n):
         pi = p[i]
         dh[i] += gscale * pi
         g = gscale * gvec[i]
         mi = m[i]
-        mi = mi + w1 * (g - mi)
+        mi = _lerp(mi, g, w1, omw1)
         vi = v[i] * b2 + omb2 * g * g
         m[i] = mi
         v[i] = vi
@@ -426,7 +433,7 @@ def _opt_scalars(kind, step, hp):
     lr, beta1, beta2, eps = hp[0], hp[1], hp[2], hp[3]
     if kind == ADAM:
         return np.float32(0.0), _adam_scalars(step, lr, beta1, beta2, eps)
-    return np.float32(-lr), (_F0, _F0, _F0, _F1, _F0, _F0)
+    return np.float32(-lr), (_F0, _F0, _F0, _F0, _F1, _F0, _F0)
 
 
 @njit(cache=True, fastmath=_FM, error_model="numpy")
@@ -448,6 +455,15 @@ def _d_head(hz, P, act, eps, slope, target, loss_kind, z, xhat, y, a, da, dy, dz
     return loss, du, rstd
 
 
+# How one iteration walks over D's big first-layer matrix W1 (H x 784) and G's last one V2 (784 x H):
+#   G forward   one pass over V2: G(seed_a) and G(seed_b) together (G does not change before step 3)
+#   step 1      W1 · image was computed by the previous iteration's last pass (W1 unchanged since)
+#   steps 1->2  one pass over W1: apply step 1's update to row j, then row j · G(seed_a)
+#   steps 2->3  one pass over W1: apply step 2's update to row j, then row j · G(seed_b)
+#   step 3      one pass over W1: W1^T dz into G's image (D's own grads are never applied),
+#               fused with the next image's W1 · image; one pass over V2: backprop to G's hidden
+#               layer with the old row, then update the row.
+# error_model="numpy": float division without Python's zero check, which would stop vectorisation.
 @njit(cache=True, fastmath=_FM, error_model="numpy")
 def _train_chunk(X, start, seeds, DP, DM, DV, GP, GM, GV, icfg, d_hp, g_hp, steps, d_losses, g_losses):
     """Run listing 08's three steps for images X[start : start + len(seeds)], in order.
