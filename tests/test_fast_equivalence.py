@@ -148,13 +148,13 @@ class SigmoidSeed100G(Generator):
 
 
 class OddD(Discriminator):
-    """MSE with Adam (other betas), LayerNorm without affine, LeakyReLU(0.1), 64 hidden nodes."""
+    """MSE with Adam (beta1 0.3: lerp's other formula), LayerNorm without affine, LeakyReLU(0.1), 64 hidden nodes."""
 
     def __init__(self):
         super().__init__()
         self.model = nn.Sequential(nn.Linear(784, 64), nn.LayerNorm(64, elementwise_affine=False),
                                    nn.LeakyReLU(0.1), nn.Linear(64, 1), nn.Sigmoid())
-        self.optimiser = torch.optim.Adam(self.parameters(), lr=3e-4, betas=(0.5, 0.99), eps=1e-6)
+        self.optimiser = torch.optim.Adam(self.parameters(), lr=3e-4, betas=(0.3, 0.99), eps=1e-6)
 
 
 class OddG(Generator):
