@@ -33,8 +33,6 @@ then trains with the listing's code.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import torch
 from numba import njit
@@ -604,7 +602,14 @@ def _np(t):
 
 
 class FastGAN:
-    """Train ``D`` and ``G`` of listings 03/06/09 one sample at a time, as listing 08's ``train_gan``."""
+    """Train ``D`` and ``G`` of listings 03/06/09 one sample at a time, as listing 08's ``train_gan``.
+
+    ``FastGAN(D, G, generate_seed, seed_size).train_epoch(images)`` is one epoch of
+    ``train_gan(D, G, dataset, generate_seed, seed_size)`` over the same images.
+    Parameters, Adam state, ``counter`` and ``progress`` are updated in place; the
+    parameters' ``.grad`` are left as they were (the listing's next step zeroes them).
+    Call ``unsupported_reason`` first; the constructor raises ValueError otherwise.
+    """
 
     def __init__(self, D, G, generate_seed, seed_size: int, chunk: int = CHUNK):
         try:
@@ -620,13 +625,13 @@ class FastGAN:
     # -- parameters and optimiser state as numpy views of the torch tensors (fetched anew each
     #    epoch: load_state_dict on the optimiser replaces its state tensors)
     @staticmethod
-    def _arrays(part):
-        """Parameters in kernel order; D's (1, H) output weight as a vector, absent ones empty."""
+    def _arrays(part, output_vector=False):
+        """Parameters in kernel order, absent ones empty; D's (1, H) output weight as a vector."""
         out = []
         for i, p in enumerate(part["params"]):
             if p is None:
                 out.append(np.zeros(0, np.float32))
-            elif i == 4 and p.shape[0] == 1:
+            elif i == 4 and output_vector:
                 out.append(_np(p).reshape(-1))
             else:
                 out.append(_np(p))
@@ -671,7 +676,7 @@ class FastGAN:
         X = X.to(torch.float32).contiguous().numpy()
         if X.ndim != 2 or X.shape[1] != info["n_in"]:
             raise ValueError(f"images must be (N, {info['n_in']}), not {X.shape}")
-        DP, GP = tuple(self._arrays(info["D"])), tuple(self._arrays(info["G"]))
+        DP, GP = tuple(self._arrays(info["D"], output_vector=True)), tuple(self._arrays(info["G"]))
         dm, dv, d_steps = self._state_arrays(info["D"], DP)
         gm, gv, g_steps = self._state_arrays(info["G"], GP)
         DM, DV, GM, GV = tuple(dm), tuple(dv), tuple(gm), tuple(gv)
