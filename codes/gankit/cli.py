@@ -5,6 +5,8 @@ import argparse
 import os
 import sys
 
+import torch
+
 from . import paths
 from .data import DATA_ENV
 from .device import DEVICE_ENV, DeviceError, use_device, set_seed
@@ -53,6 +55,10 @@ def parse_args(description: str, epochs: int | None = None, argv=None, **extra):
         args.device = use_device(args.device)
     except DeviceError as err:
         parser.exit(2, f"error: {err}\n")
+    if args.device.type == "cpu":
+        # one sample at a time: each operation is too small to share between threads, and a
+        # second thread only waits (measured: 54 ms instead of 3 ms per step on a busy 2-core CPU)
+        torch.set_num_threads(1)
     set_seed(args.seed)
     sys.excepthook = _one_line_errors  # scripts only: IPython keeps its own traceback display
     return args
