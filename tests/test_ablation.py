@@ -1,0 +1,214 @@
+"""gankit.ablation (issue 6): one fix per variant, the quick experiment end to end, tables from the JSON."""
+import csv
+import json
+import re
+
+import pytest
+import torch
+from torch import nn
+
+from chapter_2_3_2_03 import Discriminator
+from chapter_2_3_2_06 import Generator
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator
+
+from gankit import ablation as ab
+from gankit import fast
+
+
+def _distribution(seed_fn, size):
+    torch.manual_seed(0)
+    x = seed_fn(20000 * size).float()
+    if x.min() >= 0 and x.max() < 1 and abs(x.mean() - 0.5) < 0.01 and abs(x.std() - (1 / 12) ** 0.5) < 0.01:
+        return "uniform[0,1)"
+    if x.min() < -3 and abs(x.mean()) < 0.02 and abs(x.std() - 1) < 0.02:
+        return "normal(0,1)"
+    return "other"
+
+
+def fingerprint(name):
+    """Everything the five fixes can change, read from the built objects."""
+    D, G, seed_fn, seed_size = ab.build(name)
+    leaky = [m.negative_slope for m in list(D.model) + list(G.model) if isinstance(m, nn.LeakyReLU)]
+    return {
+        "loss": type(D.loss_function),
+        "D_opt": (type(D.optimiser), D.optimiser.param_groups[0]["lr"]),
+        "G_opt": (type(G.optimiser), G.optimiser.param_groups[0]["lr"]),
+        "D_layers": tuple(type(m) for m in D.model),
+        "G_layers": tuple(type(m) for m in G.model),
+        "slopes": tuple(leaky),
+        "seed_size": seed_size,
+        "G_inputs": G.model[0].in_features,
+        "seed_dist": _distribution(seed_fn, seed_size),
+    }
+
+
+LN_BLOCK = (nn.Linear, nn.LayerNorm, nn.LeakyReLU, nn.Linear, nn.Sigmoid)
+SINGLE_FIXES = {
+    "bce": {"loss": nn.BCELoss},
+    "layernorm": {"D_layers": LN_BLOCK, "G_layers": LN_BLOCK, "slopes": (0.02, 0.02)},
+    "adam": {"D_opt": (torch.optim.Adam, 1e-4), "G_opt": (torch.optim.Adam, 1e-4)},
+    "seed100": {"seed_size": 100, "G_inputs": 100},
+    "normal": {"seed_dist": "normal(0,1)"},
+}
+
+
+def test_baseline_is_the_first_gan():
+    base = fingerprint("gan")
+    sig = (nn.Linear, nn.Sigmoid, nn.Linear, nn.Sigmoid)
+    assert base == {"loss": nn.MSELoss, "D_opt": (torch.optim.SGD, 0.01), "G_opt": (torch.optim.SGD, 0.01),
+                    "D_layers": sig, "G_layers": sig, "slopes": (), "seed_size": 1, "G_inputs": 1,
+                    "seed_dist": "uniform[0,1)"}
+    D, G, _, _ = ab.build("gan")
+    assert type(D) is Discriminator and type(G) is Generator
+
+
+@pytest.mark.parametrize("name", sorted(SINGLE_FIXES))
+def test_each_variant_applies_exactly_one_fix(name):
+    base, variant = fingerprint("gan"), fingerprint(name)
+    changed = {k: variant[k] for k in base if variant[k] != base[k]}
+    assert changed == SINGLE_FIXES[name]
+
+
+def test_all_five_is_listing_09():
+    base, improved = fingerprint("gan"), fingerprint("improved")
+    expected = {k: v for fix in SINGLE_FIXES.values() for k, v in fix.items()}
+    assert {k: improved[k] for k in base if improved[k] != base[k]} == expected
+    D, G, seed_fn, seed_size = ab.build("improved")
+    assert type(D) is ImprovedDiscriminator and type(G) is ImprovedGenerator and seed_size == 100
+    assert ab.VARIANTS["improved"].prefix == "improved-gan" and ab.VARIANTS["gan"].prefix == "gan"
+
+
+@pytest.mark.parametrize("name", list(ab.VARIANTS))
+def test_variants_train_with_the_listings_loop(name):
+    """Subclasses as listing 09 makes them: the listings' train()/forward(), optimisers on the current
+    weights, LayerNorm before LeakyReLU, and the fast engine accepts them."""
+    D, G, seed_fn, seed_size = ab.build(name)
+    for model, base in ((D, Discriminator), (G, Generator)):
+        assert isinstance(model, base)
+        assert type(model).train is base.train and type(model).forward is base.forward
+        held = {id(p) for group in model.optimiser.param_groups for p in group["params"]}
+        assert held == {id(p) for p in model.parameters()}, "optimiser does not hold the model's weights"
+        kinds = [type(m) for m in model.model]
+        if nn.LeakyReLU in kinds:
+            assert kinds.index(nn.LayerNorm) == kinds.index(nn.LeakyReLU) - 1
+    assert fast.unsupported_reason(D, G, seed_fn, "cpu") is None
+    from chapter_2_3_2_08 import train_gan
+
+    data = [(0, torch.rand(784), torch.zeros(10)) for _ in range(3)]
+    before = [p.detach().clone() for p in G.parameters()]
+    train_gan(D, G, data, seed_fn, seed_size)
+    assert D.counter == 6 and G.counter == 3
+    assert any(not torch.equal(a, b) for a, b in zip(before, G.parameters()))
+
+
+def test_collapse_rule():
+    card = {"digits_at_least_1pct": 10, "kl_uniform": 0.05}
+    assert not ab.is_collapsed(card)
+    assert ab.is_collapsed({**card, "digits_at_least_1pct": 2})
+    assert ab.is_collapsed({**card, "kl_uniform": 1.6})
+    assert not ab.is_collapsed({"digits_at_least_1pct": 3, "kl_uniform": 1.2})
+
+
+# ------------------------------------------------------------------ the quick run, end to end
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ablation")
+    args = ["--quick", "--checkpoints", str(root / "ck"), "--results", str(root / "res"), "--workers", "2"]
+    assert ab.main(args) == 0
+    data = json.loads((root / "res" / ab.ABLATION_FILE).read_text())
+    return root, data
+
+
+def test_quick_run_writes_json_with_every_part(quick):
+    root, data = quick
+    budget = ab.QUICK
+    seeds, ablation = data["parts"]["seeds"], data["parts"]["ablation"]
+    assert seeds["budget"] == {"epochs": budget["seed_epochs"], "images": budget["limit"], "seeds": budget["seeds"],
+                               "score_epochs": [1, budget["seed_epochs"]], "samples": budget["samples"]}
+    assert len(seeds["runs"]) == 2 * len(budget["seeds"])
+    assert [r["variant"] for r in ablation["runs"]] == list(ab.VARIANTS)
+    for part in (seeds, ablation):
+        assert part["wall_seconds"] > 0
+        for r in part["runs"]:
+            assert r["engine"] == "fast" and r["epochs_trained"] + r["epochs_loaded"] == r["epochs"]
+            for card in r["scores"].values():
+                assert card["n"] == budget["samples"] and len(card["shares"]) == 10
+                assert card["collapsed"] == ab.is_collapsed(card)
+    # the first and improved GAN keep the listings' run names (make figures' checkpoints are reused) ...
+    runs = {(r["variant"], r["seed"]): r for r in seeds["runs"]}
+    assert runs[("gan", 0)]["run"].startswith(f"gan-builtin{budget['limit']}-seed0-")
+    assert runs[("improved", 0)]["run"].startswith(f"improved-gan-builtin{budget['limit']}-seed0-")
+    # ... and seed 0 of the ablation is the same run, scored once
+    abl = {r["variant"]: r for r in ablation["runs"]}
+    assert abl["gan"]["run"] == runs[("gan", 0)]["run"]
+    assert abl["gan"]["scores"]["2"] == runs[("gan", 0)]["scores"]["2"]
+    assert set(data["anchors"]) == {"real", "noisy", "blurred", "single_digit"}
+    assert data["settings"]["collapse_rule"] == ab.COLLAPSE_RULE and data["settings"]["quick"]
+    assert set(data["wall_seconds"]) >= {"seeds", "ablation"}
+    summary = seeds["summary"]["gan"]["1"]
+    fids = [r["scores"]["1"]["fid"] for r in seeds["runs"] if r["variant"] == "gan"]
+    assert summary["fid"]["mean"] == pytest.approx(sum(fids) / len(fids), abs=1e-3)
+    assert summary["n"] == len(budget["seeds"])
+    with open(root / "res" / ab.CSV_FILE) as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 2 * len(seeds["runs"]) + len(ablation["runs"]) + 4
+
+
+def test_second_run_loads_the_checkpoints(quick):
+    root, data = quick
+    job = ab._job("ablation", "bce", 0, ab.QUICK["ablation_epochs"], [ab.QUICK["ablation_epochs"]],
+                  {"data": "builtin", "score_data": "builtin", "limit": ab.QUICK["limit"], "samples": 50,
+                   "sample_seed": 0, "checkpoints": str(root / "ck"), "device": "cpu", "engine": "auto",
+                   "retrain": False})
+    result = ab.run_job(job)
+    assert result["epochs_trained"] == 0 and result["epochs_loaded"] == ab.QUICK["ablation_epochs"]
+
+
+def _numbers(text):
+    return re.findall(r"\d+\.\d+", text)
+
+
+def test_tables_are_read_from_the_json(quick):
+    root, data = quick
+    folder = root / "res" / ab.TABLE_DIR
+    for name in ("seeds.md", "seed-runs.md", "ablation.md", "anchors.md", "timing.md"):
+        assert (folder / name).is_file()
+    table = (folder / "ablation.md").read_text()
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| :---")]
+    assert len(rows) == 1 + len(ab.VARIANTS) + 4  # header, variants, anchors
+    fid = data["parts"]["ablation"]["summary"]["adam"]["2"]["fid"]["mean"]
+    adam_row = next(r for r in rows if r.startswith(f"| {data['variants']['adam']['label_zh']} "))
+    assert f"{fid:.2f}" in adam_row and "SGD(lr=0.01) → Adam(lr=0.0001)" in adam_row
+    # change the numbers in the JSON: the tables follow
+    changed = json.loads(json.dumps(data))
+    changed["parts"]["ablation"]["summary"]["adam"]["2"]["fid"]["mean"] = 123.456
+    changed["anchors"]["noisy"]["fid"] = 45.678
+    changed["parts"]["ablation"]["budget"]["epochs"] = 7
+    for summary in changed["parts"]["ablation"]["summary"].values():
+        summary["7"] = summary.pop("2")
+    text = ab.ablation_table(changed)
+    assert "123.46" in text and "45.68" in text and "训练 7 个轮次" in text
+    assert f"{fid:.2f}" not in text.split(data["variants"]["adam"]["label_zh"])[1].splitlines()[0]
+    seeds_text = ab.seeds_table(data)
+    s = data["parts"]["seeds"]["summary"]["improved"]["1"]["inception_score"]
+    assert f"{s['mean']:.2f} ± {s['sd']:.2f}" in seeds_text
+    assert f"{len(data['parts']['seeds']['budget']['seeds'])} 个种子" in seeds_text
+
+
+def test_digit_share_figure_shows_the_json_shares(quick):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    _, data = quick
+    shares = ab.comparison_shares(data)
+    last = ab.QUICK["seed_epochs"]
+    runs = {(r["variant"], r["seed"]): r for r in data["parts"]["seeds"]["runs"]}
+    assert list(shares.values()) == [runs[("gan", 0)]["scores"]["1"]["shares"],
+                                     runs[("gan", 0)]["scores"][str(last)]["shares"],
+                                     runs[("improved", 0)]["scores"][str(last)]["shares"]]
+    fig = ab.plot_digit_shares(shares)
+    axes = fig.axes
+    assert len(axes) == 3
+    for ax, values in zip(axes, shares.values()):
+        heights = [p.get_height() for p in ax.patches]
+        assert heights == pytest.approx([100 * v for v in values])
