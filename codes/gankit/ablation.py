@@ -242,13 +242,17 @@ def run_job(job: dict) -> dict:
                            retrain=job["retrain"], checkpoints=job["checkpoints"])
     engine = resolve_engine(job["engine"], D, G, v.seed_fn, device)
     run = run_name(v.prefix, args, dataset, engine)
-    saved = [e for e in Checkpoints(run, job["checkpoints"]).epochs_saved() if e <= job["epochs"]]
-    loaded = 0 if job["retrain"] else max(saved, default=0)
+    ckpt = Checkpoints(run, job["checkpoints"])
     tag = f"[{job['part']} {v.name} seed {job['seed']}]"
-    print(f"{tag} {run}: {loaded} of {job['epochs']} epochs saved, training the rest", flush=True)
+    saved = [e for e in ckpt.epochs_saved() if e <= job["epochs"]]
+    print(f"{tag} {run}: {max(saved, default=0)} of {job['epochs']} epochs saved", flush=True)
+    before = {e: ckpt.path(e).stat().st_mtime_ns for e in saved}
     start = time.perf_counter()
     train_gan_epochs(v.prefix, args, dataset, D, G, train_gan, v.seed_fn, v.seed_size)
     train_seconds = time.perf_counter() - start
+    # epochs trained in this call: checkpoint files written now (measured, not inferred)
+    trained = sum(1 for e in range(1, job["epochs"] + 1)
+                  if ckpt.path(e).is_file() and ckpt.path(e).stat().st_mtime_ns != before.get(e))
 
     start = time.perf_counter()
     ref = build_reference(job["score_data"], log=lambda *a: None)
@@ -267,8 +271,8 @@ def run_job(job: dict) -> dict:
     score_seconds = time.perf_counter() - start
     print(f"{tag} done: training {train_seconds:.0f} s, scoring {score_seconds:.0f} s", flush=True)
     return {"part": job["part"], "variant": v.name, "seed": job["seed"], "run": run, "engine": engine,
-            "epochs": job["epochs"], "images": len(dataset), "epochs_loaded": loaded,
-            "epochs_trained": job["epochs"] - loaded, "train_seconds": round(train_seconds, 1),
+            "epochs": job["epochs"], "images": len(dataset), "epochs_loaded": job["epochs"] - trained,
+            "epochs_trained": trained, "train_seconds": round(train_seconds, 1),
             "reference_seconds": round(reference_seconds, 1), "score_seconds": round(score_seconds, 1),
             "scores": scores}
 
