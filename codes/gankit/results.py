@@ -11,7 +11,7 @@ METRICS_FILE = "chapter_metrics.json"
 
 def _clean(value):
     if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 4)
+        return None if math.isnan(value) else float(f"{value:.6g}")  # 6 significant digits
     if hasattr(value, "item"):
         return _clean(value.item())
     return value
