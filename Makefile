@@ -16,7 +16,7 @@ figures: ## run the notebooks, regenerating figures 2-56 to 2-66 (RETRAIN=1 retr
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 
 bench: ## speed of one training step: listing code against the fast engine
-	$(PYTHON) bench/bench_training.py
+	$(PYTHON) bench/bench_training.py --record
 
 book: ## build the HTML book (warnings are errors); never retrains
 	jupyter-book build . -W -n --keep-going

@@ -98,6 +98,8 @@ def main(argv=None):
     parser.add_argument("--fast-iters", type=int, default=2000, help="timed iterations of the fast engine")
     parser.add_argument("--warmup", type=int, default=200, help="untimed iterations before each measurement")
     parser.add_argument("--torch-threads", type=int, default=1, help="PyTorch threads for the listing's code")
+    parser.add_argument("--record", action="store_true",
+                        help="store the numbers in results/chapter_metrics.json, where the book reads them")
     args = parser.parse_args(argv)
 
     source = os.environ.get(gankit.data.DATA_ENV) or "builtin"
@@ -118,11 +120,19 @@ def main(argv=None):
     header = (f"{'':14s}{'listing µs/it':>15s}{'(CPU)':>8s}{'fast µs/it':>12s}{'(CPU)':>8s}"
               f"{'ratio':>8s}{'10 epochs listing':>19s}{'fast':>9s}")
     print(header)
+    measured = {}
     for name, (make, generate_seed, seed_size) in GANS.items():
         lw, lc = listing_speed(make, generate_seed, seed_size, dataset, args.warmup, args.listing_iters)
         fw, fc = fast_speed(make, generate_seed, seed_size, dataset.images, args.warmup, args.fast_iters)
         print(f"{name:14s}{lw:15.0f}{lc:8.0f}{fw:12.0f}{fc:8.0f}{lw / fw:7.1f}x"
               f"{minutes(lw):15.1f} min{minutes(fw):5.1f} min", flush=True)
+        key = "bench_" + name.split()[0]  # bench_first / bench_improved
+        # the book quotes CPU time: on a busy machine wall time measures the neighbours too
+        measured.update({f"{key}_listing_ms": lc / 1000, f"{key}_fast_ms": fc / 1000,
+                         f"{key}_listing_10_epochs_min": minutes(lc), f"{key}_fast_10_epochs_min": minutes(fc)})
+    if args.record:
+        gankit.record_metrics(bench_threads=os.cpu_count(), **measured)
+        print(f"recorded in {gankit.paths.relative(gankit.RESULTS_DIR / gankit.results.METRICS_FILE)}")
     print()
     print("load average (1, 5, 15 min) after:  " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"10 epochs = {EPOCHS * IMAGES:,} iterations, projected from wall time per iteration.")

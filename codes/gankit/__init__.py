@@ -19,4 +19,4 @@ from .training import CheckpointError, Checkpoints, progress, train_epochs
 MSE_EQUILIBRIUM = 0.25  # D outputs 0.5 for everything: (1 - 0.5)^2
 BCE_EQUILIBRIUM = 0.6931471805599453  # -ln(0.5) = ln 2
 from .engines import ENGINE_HELP, figure_names, train_gan_epochs
-from .results import mean_of_last, read_metrics, record_metrics
+from .results import mean_of_last, moving_average, read_metrics, record_metrics

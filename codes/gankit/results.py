@@ -36,3 +36,15 @@ def mean_of_last(progress, count: int = 1000) -> float:
     """The mean of the last ``count`` loss records (one record every 10 training steps)."""
     tail = list(progress)[-count:]
     return sum(tail) / len(tail) if tail else float("nan")
+
+
+def moving_average(values, window: int) -> list[float]:
+    """Means of ``window`` consecutive values (the whole list when it is shorter)."""
+    values = [float(v) for v in values]
+    window = max(1, min(window, len(values)))
+    total = sum(values[:window])
+    means = [total / window]
+    for i in range(window, len(values)):
+        total += values[i] - values[i - window]
+        means.append(total / window)
+    return means
