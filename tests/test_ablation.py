@@ -1,7 +1,6 @@
 """gankit.ablation (issue 6): one fix per variant, the quick experiment end to end, tables from the JSON."""
 import csv
 import json
-import re
 
 import pytest
 import torch
@@ -128,7 +127,7 @@ def test_quick_run_writes_json_with_every_part(quick):
     assert len(seeds["runs"]) == 2 * len(budget["seeds"])
     assert [r["variant"] for r in ablation["runs"]] == list(ab.VARIANTS)
     for part in (seeds, ablation):
-        assert part["wall_seconds"] > 0
+        assert part["wall_seconds"] > 0 and part["complete"] and part["runs_done"] == part["runs_planned"]
         for r in part["runs"]:
             assert r["engine"] == "fast" and r["epochs_trained"] + r["epochs_loaded"] == r["epochs"]
             for card in r["scores"].values():
@@ -164,8 +163,16 @@ def test_second_run_loads_the_checkpoints(quick):
     assert result["epochs_trained"] == 0 and result["epochs_loaded"] == ab.QUICK["ablation_epochs"]
 
 
-def _numbers(text):
-    return re.findall(r"\d+\.\d+", text)
+def test_score_cards_are_reused_only_for_the_same_settings(quick):
+    _, data = quick
+    q = ab.QUICK
+    cfg = {"samples": q["samples"], "sample_seed": 0, "limit": q["limit"]}
+    reuse = ab.reusable_runs(data, cfg, q["limit"])
+    assert len(reuse) == len(q["seeds"]) * 2 + len(ab.VARIANTS) - 2  # gan/improved seed 0 are in both parts
+    assert set(reuse[("gan", 0, q["seed_epochs"], q["limit"])]["scores"]) == {"1", str(q["seed_epochs"])}
+    assert ab.reusable_runs(data, dict(cfg, samples=q["samples"] + 1), q["limit"]) == {}
+    assert ab.reusable_runs(data, dict(cfg, sample_seed=1), q["limit"]) == {}
+    assert ab.reusable_runs(data, dict(cfg, limit=None), 4000) == {}
 
 
 def test_tables_are_read_from_the_json(quick):

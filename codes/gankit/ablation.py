@@ -57,6 +57,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
+from itertools import chain
 from multiprocessing import get_context
 from pathlib import Path
 from types import SimpleNamespace
@@ -344,21 +345,48 @@ def _rounded(x):
     return x
 
 
+def reusable_runs(previous: dict, cfg: dict, images: int) -> dict:
+    """Scored runs of an earlier ``ablation.json`` that a new run may reuse instead of scoring again:
+    same data (the caller checks ``data_key``), the same ``images`` trained on, the same samples
+    and sample seed. {key: run record}."""
+    settings = previous.get("settings", {})
+    if not previous or settings.get("samples") != cfg["samples"] or settings.get("sample_seed") != cfg["sample_seed"]:
+        return {}
+    out = {}
+    for part in previous.get("parts", {}).values():
+        if part.get("budget", {}).get("samples") != cfg["samples"]:
+            continue
+        for r in part.get("runs", []):
+            if r["images"] != images:
+                continue
+            key = (r["variant"], r["seed"], r["epochs"], cfg["limit"])
+            merged = out.setdefault(key, dict(r, scores={}, scores_reused=True))
+            merged["scores"].update(r["scores"])
+    return out
+
+
 def run_experiment(parts: list[str], budget: dict, cfg: dict, workers: int, log=print,
-                   on_part: Callable[[dict], None] | None = None) -> dict:
+                   on_part: Callable[[dict], None] | None = None, reuse: dict | None = None) -> dict:
     """Run the parts one after the other in one pool of ``workers`` processes; return the results dict.
 
     The anchors are scored first, beside the first runs; ``on_part(results)`` is called after
-    each part, so a long run leaves its finished parts on disk.
+    every finished run (parts still running carry ``complete: false``), so an interrupted
+    experiment leaves what it finished on disk.
     """
     from .classifier import load_classifier
 
     jobs = plan(parts, budget, cfg)
     load_classifier(cfg["score_data"], log=log)  # trained once here if missing, not in every worker
     results = {"parts": {}}
-    done: dict = {}  # a run shared by two parts (seed 0 of gan/improved) is trained and scored once
+    done: dict = dict(reuse or {})  # a run shared by two parts (gan/improved) is trained and scored once
     os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMBA_NUM_THREADS="1", TQDM_DISABLE="1")
     total = time.perf_counter()
+    def take_anchors(wait: bool):
+        if "anchors" not in results and (wait or anchors_future.done()):
+            anchors = anchors_future.result()
+            results.update(anchors=anchors["anchors"], reference=anchors["reference"],
+                           classifier=anchors["classifier"], anchors_seconds=anchors["seconds"])
+
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                              initializer=_init_worker) as pool:
         anchors_future = pool.submit(run_anchors, dict(cfg))
@@ -370,38 +398,40 @@ def run_experiment(parts: list[str], budget: dict, cfg: dict, workers: int, log=
                 prev = done.get(k)
                 if prev is None or not set(job["score_epochs"]) <= set(int(e) for e in prev["scores"]):
                     todo[k] = job
-            order = sorted(todo.values(), key=lambda j: -COST[j["variant"]] * j["epochs"])
+            # seed by seed (a partial run has whole seeds), longest first within a seed
+            order = sorted(todo.values(), key=lambda j: (j["seed"], -COST[j["variant"]] * j["epochs"]))
             log(f"{part}: {len(part_jobs)} runs ({len(order)} to train or load, and score) "
                 f"in {min(workers, max(len(order), 1))} processes", flush=True)
             futures = {pool.submit(run_job, j): j for j in order}
-            for f in as_completed(futures):
-                done[_key(futures[f])] = f.result()
-            runs = []
-            for job in part_jobs:
-                r = dict(done[_key(job)], part=part)
-                r["scores"] = {str(e): r["scores"][str(e)] for e in job["score_epochs"]}
-                runs.append(r)
-            results["parts"][part] = {
-                "budget": {"epochs": part_jobs[0]["epochs"], "images": runs[0]["images"],
-                           "seeds": sorted({j["seed"] for j in part_jobs}),
-                           "score_epochs": part_jobs[0]["score_epochs"], "samples": cfg["samples"]},
-                "wall_seconds": round(time.perf_counter() - start, 1),
-                "train_seconds_sum": round(sum(r["train_seconds"] for r in runs), 1),
-                "runs": runs,
-                "summary": part_summary(runs),
-            }
+            pending = len(futures)
+            for f in chain([None], as_completed(futures)):  # None: record what is reused before any run ends
+                if f is not None:
+                    done[_key(futures[f])] = f.result()
+                    pending -= 1
+                runs = []
+                for job in part_jobs:
+                    if _key(job) in done and {str(e) for e in job["score_epochs"]} <= set(done[_key(job)]["scores"]):
+                        r = dict(done[_key(job)], part=part)
+                        r["scores"] = {str(e): r["scores"][str(e)] for e in job["score_epochs"]}
+                        runs.append(r)
+                if not runs:
+                    continue
+                results["parts"][part] = {
+                    "budget": {"epochs": part_jobs[0]["epochs"], "images": runs[0]["images"],
+                               "seeds": sorted({r["seed"] for r in runs}),
+                               "score_epochs": part_jobs[0]["score_epochs"], "samples": cfg["samples"]},
+                    "complete": pending == 0, "runs_done": len(runs), "runs_planned": len(part_jobs),
+                    "wall_seconds": round(time.perf_counter() - start, 1),
+                    "train_seconds_sum": round(sum(r["train_seconds"] for r in runs), 1),
+                    "runs": runs,
+                    "summary": part_summary(runs),
+                }
+                take_anchors(wait=pending == 0)
+                results["total_wall_seconds"] = round(time.perf_counter() - total, 1)
+                if on_part and "anchors" in results:
+                    on_part(results)  # after every finished run: an interrupted experiment keeps its numbers
             log(f"{part}: done in {time.perf_counter() - start:.0f} s", flush=True)
-            if "anchors" not in results:
-                anchors = anchors_future.result()
-                results.update(anchors=anchors["anchors"], reference=anchors["reference"],
-                               classifier=anchors["classifier"], anchors_seconds=anchors["seconds"])
-            results["total_wall_seconds"] = round(time.perf_counter() - total, 1)
-            if on_part:
-                on_part(results)
-        if "anchors" not in results:
-            anchors = anchors_future.result()
-            results.update(anchors=anchors["anchors"], reference=anchors["reference"],
-                           classifier=anchors["classifier"], anchors_seconds=anchors["seconds"])
+        take_anchors(wait=True)
     results["total_wall_seconds"] = round(time.perf_counter() - total, 1)
     return results
 
@@ -449,7 +479,8 @@ def write_results(results: dict, path: Path, settings: dict) -> Path:
         data = {}  # another data source: start again
     data["settings"] = settings
     data["variants"] = variant_settings()
-    data.setdefault("parts", {}).update(results["parts"])
+    data.setdefault("parts", {}).update({name: dict(part, run_settings=settings)
+                                         for name, part in results["parts"].items()})
     for k in ("anchors", "reference", "classifier", "anchors_seconds"):
         data[k] = results[k]
     data.setdefault("wall_seconds", {}).update({p: v["wall_seconds"] for p, v in results["parts"].items()})
@@ -526,11 +557,14 @@ def _table(header, rows, text_columns: int = 1) -> list[str]:
     return [_row(header), _row(align), *[_row(r) for r in rows]]
 
 
-def _budget_text(budget: dict, data: dict) -> str:
+def _budget_text(budget: dict, data: dict, part: dict | None = None) -> str:
     seeds = budget["seeds"]
-    return (f"每个生成器训练 {budget['epochs']} 个轮次，{budget['images']} 张训练图像"
+    text = (f"每个生成器训练 {budget['epochs']} 个轮次，{budget['images']} 张训练图像"
             f"（{data['settings']['data']}），随机种子 {', '.join(map(str, seeds))}；"
             f"每个生成器取 {budget['samples']} 个样本打分")
+    if part is not None and not part.get("complete", True):
+        text += f"（未完成：计划 {part['runs_planned']} 次训练，已完成 {part['runs_done']} 次）"
+    return text
 
 
 def seeds_table(data: dict) -> str:
@@ -543,7 +577,7 @@ def seeds_table(data: dict) -> str:
             rows.append([data["variants"][v]["label_zh"], epoch, f"{s['collapsed']}/{s['n']}"]
                         + [_cell(s, k, d) for _, k, d in TABLE_COLUMNS])
     lines = _table(header, rows, 1)
-    lines += ["", f"{_budget_text(b, data)}。表中为 {len(b['seeds'])} 个种子的均值 ± 标准差（n − 1）。"
+    lines += ["", f"{_budget_text(b, data, part)}。表中为 {len(b['seeds'])} 个种子的均值 ± 标准差（n − 1）。"
                   f"崩溃的定义：{COLLAPSE_RULE_ZH}。"]
     return "\n".join(lines) + "\n"
 
@@ -577,7 +611,7 @@ def ablation_table(data: dict) -> str:
         rows.append([ANCHOR_LABELS_ZH.get(name, name), "", ""] + [_cell(card, k, d) for _, k, d in TABLE_COLUMNS])
     lines = _table(header, rows, 2)
     seeds_note = "" if len(b["seeds"]) == 1 else f"表中为 {len(b['seeds'])} 个种子的均值 ± 标准差。"
-    lines += ["", f"{_budget_text(b, data)}。{seeds_note}锚点用同一份打分程序、同样多的图像评分。"]
+    lines += ["", f"{_budget_text(b, data, part)}。{seeds_note}锚点用同一份打分程序、同样多的图像评分。"]
     return "\n".join(lines) + "\n"
 
 
@@ -702,6 +736,8 @@ def main(argv=None) -> int:
     parser.add_argument("--engine", default="auto", help="auto, listing or fast (gankit.engines)")
     parser.add_argument("--device", default=os.environ.get(DEVICE_ENV, "auto"), help=f"(${DEVICE_ENV})")
     parser.add_argument("--retrain", action="store_true", help="train every run again from scratch")
+    parser.add_argument("--rescore", action="store_true",
+                        help="score every run again instead of reusing the score cards in the results file")
     parser.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
     parser.add_argument("--results", default=None, help="results folder (default RESULTS_DIR)")
     args = parser.parse_args(argv)
@@ -755,11 +791,19 @@ def main(argv=None) -> int:
 
     def save(results):
         written = write_results(results, out, settings)
-        print(f"results: wrote {paths.relative(written)} and {paths.relative(written.with_name(CSV_FILE))}")
-        for p in write_tables(read_results(out), results_dir / TABLE_DIR):
-            print(f"table: wrote {paths.relative(p)}")
+        tables = write_tables(read_results(out), results_dir / TABLE_DIR)
+        state = ", ".join(f"{name} {p['runs_done']}/{p['runs_planned']} runs" for name, p in results["parts"].items())
+        print(f"results: wrote {paths.relative(written)}, {CSV_FILE} and {len(tables)} tables in "
+              f"{paths.relative(results_dir / TABLE_DIR)} ({state})", flush=True)
 
-    results = run_experiment(parts, budget, cfg, workers, on_part=save)
+    reuse = {}
+    if not (args.retrain or args.rescore):
+        previous = read_results(out)
+        if previous.get("settings", {}).get("data_key") == settings["data_key"]:
+            reuse = reusable_runs(previous, cfg, used)
+            if reuse:
+                print(f"reusing the score cards of {len(reuse)} runs from {paths.relative(out)} (--rescore to redo)")
+    results = run_experiment(parts, budget, cfg, workers, on_part=save, reuse=reuse)
     for part, p in results["parts"].items():
         print(f"{part}: {p['wall_seconds'] / 60:.1f} min wall")
     print(f"anchors: {results['anchors_seconds']:.0f} s (beside the first part); "
