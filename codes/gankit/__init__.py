@@ -8,6 +8,12 @@ uses it. The listings ``codes/chapter_2_3_2_01.py`` ... import it as ``gankit``.
 - ``parse_args``, ``report``   the flags every listing shares and the line it prints
 - ``progress``, ``train_epochs``, ``Checkpoints``   progress bars, checkpoints, resuming
 - ``save_figure``, ``plot_loss``, ``plot_images``   figures written to ``_static/2/2.3``
+- ``train_gan_epochs``     listing 08's loop, or the same math fused and compiled (``gankit.fast``)
+- ``record_metrics``       measured numbers the book quotes (``results/chapter_metrics.json``)
+
+Modules imported on demand: ``fast`` (numba training engine), ``collapse`` (variety
+ratio, figure 2-65), ``diagrams`` (figures 2-58, 2-59, 2-61), ``classifier`` and
+``evaluate`` (the score card), ``ablation`` (seeds and the five fixes one by one).
 """
 from .cli import EngineError, parse_args, quick_mode, report, run_name
 from .data import DataError, MnistData, load_mnist

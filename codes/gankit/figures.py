@@ -19,7 +19,7 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> None:
     """Save ``fig`` (default: the current figure) as ``<out>/<name>.png``.
 
     The PNG carries no time stamp or version string, so the same run gives the
-    same bytes. In a notebook the figure is then shown; in a script it is closed.
+    same bytes. In a script the figure is then closed.
     """
     fig = fig or plt.gcf()
     folder = Path(out or paths.FIGURE_DIR)
@@ -27,9 +27,14 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> None:
     target = folder / f"{name}.png"
     fig.savefig(target, dpi=100, bbox_inches="tight", metadata={"Software": None})
     if _in_notebook():
-        plt.show()
-    else:
-        plt.close(fig)
+        from IPython.display import display
+
+        display(fig)
+        # IPython's %run redraws "the current figure" after a script that plotted; with ours
+        # closed that would create and show an empty one. Nothing is left to redraw.
+        if hasattr(plt.draw_if_interactive, "called"):
+            plt.draw_if_interactive.called = False
+    plt.close(fig)
     print(f"figure: saved {paths.relative(target)}")
 
 
