@@ -9,7 +9,7 @@ listing 08, on mini-batches of 64 shuffled images instead of one image at a time
 ``minibatch``          mini-batches of 64, Adam lr 4e-4 (listing 10, ``pack=1``)     Goodfellow et al. 2014, Alg. 1
 ``pacgan2``            + D judges 2 images at once (listing 10's PackedDiscriminator) Lin et al. 2018 (PacGAN)
 ``feature-matching``   + G matches the mean of D's hidden features of real images    Salimans et al. 2016, sec. 3.1
-``minibatch-discrim``  + a minibatch-discrimination layer in D (50 kernels x 5)        Salimans et al. 2016, sec. 3.2
+``minibatch-discrim``  + a minibatch-discrimination layer in D (20 kernels x 5)        Salimans et al. 2016, sec. 3.2
 ``label-smoothing``    + one-sided label smoothing: D's real target 0.9               Salimans et al. 2016, sec. 3.4
 ``spectral-norm``      + spectral normalisation of D's two Linear layers              Miyato et al. 2018
 ``ttur``               + two time-scales: D lr 4e-4, G lr 1e-4                        Heusel et al. 2017
@@ -69,13 +69,16 @@ RESULTS_FILE = "remedies.json"
 TABLE_FILE = "remedies.md"
 SEED_SIZE = 100
 SMOOTH_TARGET = 0.9
-MBD_KERNELS, MBD_DIMS = 50, 5
+MBD_KERNELS, MBD_DIMS = 20, 5
 TTUR_D_LR, TTUR_G_LR = 4e-4, 1e-4
 
 # The goal of issue 7 for the best remedy (means over seeds).
 GOAL = {"min_share": 0.05, "kl_uniform": 0.1, "inception_score": 7.0, "memorised_share": 0.01}
 
 FULL = {"seeds": [0, 1, 2], "epochs": 20, "limit": None, "samples": 5000, "budget_epochs": 1}
+# Minibatch discrimination compares every pair of samples in a batch: a step costs about twice as
+# much CPU as the others', so it gets fewer epochs to stay within the same CPU budget.
+EPOCHS_FACTOR = {"minibatch-discrim": 0.5}
 QUICK = {"seeds": [0, 1, 2], "epochs": 2, "limit": 320, "samples": 300, "budget_epochs": 1, "data": "builtin"}
 
 
@@ -88,15 +91,14 @@ class MinibatchDiscriminator(PackedDiscriminator):
 
 
 class FeatureMatchingDiscriminator(MinibatchDiscriminator):
-    """Remembers the mean hidden features of the last real batch it was trained on."""
+    """Remembers the last real batch it was trained on (step 1), for the generator's step 3."""
 
     def features(self, inputs):
         return self.model[:3](inputs)  # Linear → LayerNorm → LeakyReLU: the 200 hidden values
 
     def train(self, inputs, targets):
         if bool((targets == 1).all()):  # step 1: a real batch
-            with torch.no_grad():
-                self.real_features = self.features(inputs).mean(0)
+            self.real_batch = inputs.detach()
         super().train(inputs, targets)
 
 
@@ -104,8 +106,10 @@ class FeatureMatchingGenerator(BatchGenerator):
     """Salimans et al. 2016, 3.1: G's loss is ||mean f(real) - mean f(G(z))||^2, f = D's hidden layer."""
 
     def train(self, D, inputs, targets):
+        with torch.no_grad():  # f(real) under the discriminator as steps 1 and 2 left it
+            real_features = D.features(D.real_batch).mean(0)
         fake_features = D.features(self.forward(inputs)).mean(0)
-        loss = ((D.real_features - fake_features) ** 2).sum()
+        loss = ((real_features - fake_features) ** 2).sum()
         self.counter += 1
         if self.counter % 10 == 0:
             self.progress.append(loss.item())
@@ -127,9 +131,9 @@ class MinibatchDiscrimination(nn.Module):
         self.T = nn.Parameter(torch.randn(in_features, kernels * dims) * 0.1)
 
     def forward(self, x):
-        M = (x @ self.T).view(-1, self.kernels, self.dims)
-        l1 = (M.unsqueeze(0) - M.unsqueeze(1)).abs().sum(3)  # (n, n, kernels)
-        o = torch.exp(-l1).sum(0) - 1  # minus the sample itself (exp(0) = 1)
+        M = (x @ self.T).view(-1, self.kernels, self.dims).transpose(0, 1)  # (kernels, n, dims)
+        l1 = torch.cdist(M, M, p=1)  # (kernels, n, n): L1 distances between the samples' rows
+        o = torch.exp(-l1).sum(2).T - 1  # (n, kernels), minus the sample itself (exp(0) = 1)
         return torch.cat([x, o], 1)
 
 
@@ -211,6 +215,11 @@ def build(name: str):
     """(D, G) of remedy ``name``, untrained."""
     r = REMEDIES[name]
     return r.D(), r.G()
+
+
+def epochs_for(name: str, epochs: int) -> int:
+    """The epochs of remedy ``name`` when the others train ``epochs``."""
+    return max(1, round(epochs * EPOCHS_FACTOR.get(name, 1.0)))
 
 
 def run_prefix(name: str) -> str:
@@ -324,6 +333,19 @@ def run_anchors(job: dict) -> dict:
     from .ablation import run_anchors as anchors
 
     return anchors({"score_data": job["data"], "samples": job["samples"], "sample_seed": job["sample_seed"]})
+
+
+def baselines_from_ablation(data) -> set:
+    """Which baselines results/ablation.json holds for this data source (its seeds part)."""
+    from .ablation import read_results
+    from .classifier import data_key
+    from .data import load_mnist
+
+    ablation = read_results()
+    part = ablation.get("parts", {}).get("seeds")
+    if not part or ablation.get("settings", {}).get("data_key") != data_key(load_mnist(data, "train", quiet=True)):
+        return set()
+    return {r["variant"] for r in part["runs"]}
 
 
 def score_baselines(data, samples, sample_seed, checkpoints, log=print) -> dict:
@@ -449,24 +471,28 @@ def run_experiment(names, budget: dict, cfg: dict, workers: int, log=print, on_r
     load_classifier(cfg["data"], log=log)  # trained once here if missing, not in every worker
     os.environ.update(OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", NUMBA_NUM_THREADS="1", TQDM_DISABLE="1")
     data = {"remedies": {}}
-    jobs = [dict(cfg, remedy=n, seed=s, epochs=budget["epochs"]) for s in budget["seeds"] for n in names]
+    # seed-major: if the run is cut short, every remedy has its seed 0 first
+    jobs = [dict(cfg, remedy=n, seed=s, epochs=epochs_for(n, budget["epochs"])) for s in budget["seeds"]
+            for n in names]
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                              initializer=_init_worker) as pool:
         budget_future = pool.submit(run_budget, dict(cfg, budget_epochs=budget["budget_epochs"]))
         anchors_future = pool.submit(run_anchors, dict(cfg))
         futures = {pool.submit(run_job, j): j for j in jobs}
+        data["budget_measured"] = budget_future.result()
+        anchors = anchors_future.result()
+        data.update(anchors=anchors["anchors"], reference=anchors["reference"], classifier=anchors["classifier"],
+                    anchors_seconds=anchors["seconds"])
         for f in as_completed(futures):
             r = f.result()
             entry = data["remedies"].setdefault(r["remedy"], {"runs": []})
             entry["runs"].append(r)
             entry["runs"].sort(key=lambda x: x["seed"])
+            data["runs_done"] = f"{sum(len(e['runs']) for e in data['remedies'].values())}/{len(jobs)}"
+            data["wall_seconds"] = round(time.perf_counter() - start, 1)
             if on_result:
                 on_result(data)
-        data["budget_measured"] = budget_future.result()
-        anchors = anchors_future.result()
-    data.update(anchors=anchors["anchors"], reference=anchors["reference"], classifier=anchors["classifier"],
-                anchors_seconds=anchors["seconds"])
     data["wall_seconds"] = round(time.perf_counter() - start, 1)
     data["remedies"] = {n: data["remedies"][n] for n in names if n in data["remedies"]}
     return data
@@ -525,6 +551,8 @@ def remedies_table(data: dict) -> str:
         rows.append([ANCHOR_LABELS_ZH.get(name, name), "", "", "", ""] + [_cell(card, k, d) for _, k, d in COLUMNS]
                     + [""])
     lines = _table(header, rows, 4)
+    if not settings.get("complete", True):
+        lines += ["", f"**运行尚未完成**：已完成 {data.get('runs_done', '?')} 次训练，表中只含已完成的种子。"]
     b = data.get("budget_measured")
     budget = ""
     if b:
@@ -660,18 +688,27 @@ def main(argv=None) -> int:
                 "threads_per_worker": 1, "cpu_count": os.cpu_count(), "quick": quick, "torch": torch.__version__,
                 "started": time.strftime("%Y-%m-%d %H:%M:%S"), "goal": GOAL}
     start_cpu = time.process_time()
-    data = run_experiment(args.remedies, budget, cfg, workers,
-                          on_result=lambda d: None)
-    data["settings"] = settings
-    data["remedy_settings"] = remedy_settings()
-    t = time.perf_counter()
-    data["baselines"] = score_baselines(data_source, budget["samples"], args.sample_seed, args.checkpoints)
-    data["baselines_seconds"] = round(time.perf_counter() - t, 1)
+    baselines = {}
+    if "gan" in baselines_from_ablation(data_source):  # cheap: read, not scored
+        baselines = score_baselines(data_source, budget["samples"], args.sample_seed, args.checkpoints)
+    rs = remedy_settings()
+
+    def ordered(d):  # the order the JSON shows them: settings, baselines, then remedies
+        d = dict(d, settings=dict(settings, complete=d.get("complete", False)), remedy_settings=rs)
+        d.setdefault("baselines", baselines)
+        return {k: d[k] for k in ["settings", "runs_done", "budget_measured", "remedy_settings", "baselines",
+                                  "remedies", "anchors", "reference", "classifier", "wall_seconds",
+                                  "anchors_seconds", "baselines_seconds", "main_process_cpu_seconds"] if k in d}
+
+    data = run_experiment(args.remedies, budget, cfg, workers, on_result=lambda d: finish(ordered(d)))
+    if not baselines:
+        t = time.perf_counter()
+        baselines = score_baselines(data_source, budget["samples"], args.sample_seed, args.checkpoints)
+        data["baselines_seconds"] = round(time.perf_counter() - t, 1)
+    data["baselines"] = baselines
     data["main_process_cpu_seconds"] = round(time.process_time() - start_cpu, 1)
-    # the order the table shows them: baselines, then remedies
-    data = {k: data[k] for k in ["settings", "budget_measured", "remedy_settings", "baselines", "remedies",
-                                 "anchors", "reference", "classifier", "wall_seconds", "anchors_seconds",
-                                 "baselines_seconds", "main_process_cpu_seconds"] if k in data}
+    data["complete"] = True
+    data = ordered(data)
     finish(data)
     for name in save_figures(data, out_dir, args.checkpoints):
         print(f"figure: {name}")
