@@ -464,7 +464,7 @@ def read_results(path=None) -> dict:
     return json.loads(path.read_text()) if path.is_file() else {}
 
 
-def run_experiment(names, budget: dict, cfg: dict, workers: int, log=print, on_result=None) -> dict:
+def run_experiment(names, budget: dict, cfg: dict, workers: int, log=print, on_result=None, only=None) -> dict:
     """All remedies x seeds in ``workers`` one-thread processes, plus the budget measurement and the anchors."""
     from .classifier import load_classifier
 
@@ -473,7 +473,7 @@ def run_experiment(names, budget: dict, cfg: dict, workers: int, log=print, on_r
     data = {"remedies": {}}
     # seed-major: if the run is cut short, every remedy has its seed 0 first
     jobs = [dict(cfg, remedy=n, seed=s, epochs=epochs_for(n, budget["epochs"])) for s in budget["seeds"]
-            for n in names]
+            for n in names if only is None or (n, s) in only]
     start = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn"),
                              initializer=_init_worker) as pool:
@@ -638,6 +638,10 @@ def main(argv=None) -> int:
                         help="parallel processes, one thread each (at most os.cpu_count())")
     parser.add_argument("--device", default=os.environ.get(DEVICE_ENV, "cpu"), help=f"(${DEVICE_ENV})")
     parser.add_argument("--retrain", action="store_true", help="train every run again from scratch")
+    parser.add_argument("--train-only", action="store_true",
+                        help="only train (or resume) the runs, one after the other in this process; no scores")
+    parser.add_argument("--available", action="store_true",
+                        help="score only the runs whose checkpoint at the requested epochs exists (no training)")
     parser.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
     parser.add_argument("--results", default=None, help="results folder (default RESULTS_DIR)")
     parser.add_argument("--out", default=None, help="figure folder (default FIGURE_DIR)")
@@ -679,6 +683,25 @@ def main(argv=None) -> int:
 
     train = load_mnist(data_source, "train", quiet=True)
     used = len(train) if budget["limit"] is None else min(budget["limit"], len(train))
+    if args.train_only:
+        torch.set_num_threads(1)
+        for s in budget["seeds"]:
+            for n in args.remedies:
+                t = time.perf_counter()
+                _, _, _, info = train_remedy(n, s, data_source, budget["limit"], epochs_for(n, budget["epochs"]),
+                                             args.checkpoints, args.device, args.retrain)
+                print(f"trained {info['run']}: {info['epochs']} epochs, {info['cpu_seconds']} s CPU, "
+                      f"{time.perf_counter() - t:.0f} s wall", flush=True)
+        return 0
+    only = None
+    if args.available:
+        from .training import Checkpoints
+
+        device = use_device(args.device).type
+        only = {(n, s) for n in args.remedies for s in budget["seeds"]
+                if epochs_for(n, budget["epochs"]) in Checkpoints(
+                    f"{run_prefix(n)}-{train.kind}{used}-seed{s}-{device}", args.checkpoints).epochs_saved()}
+        print(f"available: {len(only)} runs: {sorted(only)}")
     print(f"remedies: {train.describe(used)} | {', '.join(args.remedies)} | seeds {budget['seeds']} | "
           f"{budget['epochs']} epochs of mini-batches of {BATCH_SIZE} | {budget['samples']} samples per generator | "
           f"{workers} processes, 1 thread each", flush=True)
@@ -700,7 +723,7 @@ def main(argv=None) -> int:
                                   "remedies", "anchors", "reference", "classifier", "wall_seconds",
                                   "anchors_seconds", "baselines_seconds", "main_process_cpu_seconds"] if k in d}
 
-    data = run_experiment(args.remedies, budget, cfg, workers, on_result=lambda d: finish(ordered(d)))
+    data = run_experiment(args.remedies, budget, cfg, workers, on_result=lambda d: finish(ordered(d)), only=only)
     if not baselines:
         t = time.perf_counter()
         baselines = score_baselines(data_source, budget["samples"], args.sample_seed, args.checkpoints)
