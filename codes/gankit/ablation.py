@@ -681,9 +681,9 @@ def comparison_shares(data: dict, seed: int = 0) -> dict:
     part = data["parts"]["seeds"]
     last = str(part["budget"]["epochs"])
     runs = {(r["variant"], r["seed"]): r for r in part["runs"]}
-    return {f"first GAN, epoch 1": runs[("gan", seed)]["scores"]["1"]["shares"],
-            f"first GAN, epoch {last}": runs[("gan", seed)]["scores"][last]["shares"],
-            f"improved GAN, epoch {last}": runs[("improved", seed)]["scores"][last]["shares"]}
+    return {f"first GAN, epoch 1 (seed {seed})": runs[("gan", seed)]["scores"]["1"]["shares"],
+            f"first GAN, epoch {last} (seed {seed})": runs[("gan", seed)]["scores"][last]["shares"],
+            f"improved GAN, epoch {last} (seed {seed})": runs[("improved", seed)]["scores"][last]["shares"]}
 
 
 def plot_digit_shares(shares: dict, axes=None):
