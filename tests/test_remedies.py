@@ -28,10 +28,10 @@ class Images:
         return len(self.images)
 
 
-# ------------------------------------------------------------------ listing 10
+# ------------------------------------------------------------------ listing 10 and PacGAN
 def test_pacgan_discriminator_judges_packs_of_two():
     torch.manual_seed(0)
-    D = L10.PackedDiscriminator(pack=2)
+    D = R.PackedDiscriminator(pack=2)
     assert D.model[0].in_features == 2 * 784
     x = torch.rand(6, 784)
     out = D.forward(x)
@@ -49,7 +49,7 @@ def test_pacgan_discriminator_judges_packs_of_two():
 
 def test_train_gan_batches_does_the_three_steps_per_batch(monkeypatch):
     torch.manual_seed(0)
-    D, G = L10.PackedDiscriminator(pack=2), L10.BatchGenerator()
+    D, G = R.PackedDiscriminator(pack=2), L10.BatchGenerator()
     calls = []
     monkeypatch.setattr(D, "train", lambda inputs, targets: calls.append(("D", inputs, targets)))
     monkeypatch.setattr(G, "train", lambda D_, inputs, targets: calls.append(("G", inputs, targets)))
@@ -81,9 +81,9 @@ def test_listing10_tiny_run_and_resume(tmp_path):
     env = dict(os.environ, TQDM_DISABLE="1")
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stderr
-    assert "seed: 0" in res.stdout and "pack: 2" in res.stdout
+    assert "seed: 0" in res.stdout and "generator_loss: feature matching" in res.stdout
     assert (tmp_path / "fig" / "2-67.png").is_file()
-    assert (tmp_path / "ck" / "remedy-pacgan2-builtin256-seed0-cpu" / "epoch01.pt").is_file()
+    assert (tmp_path / "ck" / "remedy-feature-matching-builtin256-seed0-cpu" / "epoch01.pt").is_file()
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
 
@@ -102,6 +102,7 @@ def test_every_remedy_is_a_small_change_of_the_improved_gan():
 def test_feature_matching_generator_loss():
     torch.manual_seed(0)
     D, G = R.build("feature-matching")
+    assert isinstance(D, L10.BatchDiscriminator) and isinstance(G, L10.FeatureMatchingGenerator)
     real = torch.rand(16, 784)
     D.train(real, torch.ones(16, 1))  # step 1 keeps the real batch
     D.train(torch.rand(16, 784), torch.zeros(16, 1))  # step 2 (a fake batch) leaves it alone

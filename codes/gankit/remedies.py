@@ -6,9 +6,9 @@ All are trained with listing 10's ``train_gan_batches``: the three steps of
 listing 08, on mini-batches of 64 shuffled images instead of one image at a time.
 
 =====================  ==========================================================  =============================
-``minibatch``          mini-batches of 64, Adam lr 4e-4 (listing 10, ``pack=1``)     Goodfellow et al. 2014, Alg. 1
-``pacgan2``            + D judges 2 images at once (listing 10's PackedDiscriminator) Lin et al. 2018 (PacGAN)
-``feature-matching``   + G matches the mean of D's hidden features of real images    Salimans et al. 2016, sec. 3.1
+``minibatch``          mini-batches of 64, Adam lr 4e-4 (listing 10's BatchDiscriminator) Goodfellow et al. 2014, Alg. 1
+``pacgan2``            + D judges 2 images at once (PackedDiscriminator)              Lin et al. 2018 (PacGAN)
+``feature-matching``   + G matches the mean of D's hidden features (listing 10)       Salimans et al. 2016, sec. 3.1
 ``minibatch-discrim``  + a minibatch-discrimination layer in D (20 kernels x 5)        Salimans et al. 2016, sec. 3.2
 ``label-smoothing``    + one-sided label smoothing: D's real target 0.9               Salimans et al. 2016, sec. 3.4
 ``spectral-norm``      + spectral normalisation of D's two Linear layers              Miyato et al. 2018
@@ -62,8 +62,8 @@ def _codes_on_path():
 
 _codes_on_path()
 from chapter_2_3_2_09 import generate_random_seed  # noqa: E402
-from chapter_2_3_2_10 import (BATCH_SIZE, LEARNING_RATE, BatchGenerator, PackedDiscriminator,  # noqa: E402
-                              train_gan_batches)
+from chapter_2_3_2_10 import (BATCH_SIZE, LEARNING_RATE, BatchDiscriminator, BatchGenerator,  # noqa: E402
+                              FeatureMatchingGenerator, train_gan_batches)
 
 RESULTS_FILE = "remedies.json"
 TABLE_FILE = "remedies.md"
@@ -83,39 +83,22 @@ QUICK = {"seeds": [0, 1, 2], "epochs": 2, "limit": 320, "samples": 300, "budget_
 
 
 # ------------------------------------------------------------------ the remedies
-class MinibatchDiscriminator(PackedDiscriminator):
-    """Listing 10's discriminator without packing: plain mini-batch training."""
-
-    def __init__(self):
-        super().__init__(pack=1)
+class MinibatchDiscriminator(BatchDiscriminator):
+    """Listing 10's discriminator: listing 09's, with the mini-batch learning rate."""
 
 
-class FeatureMatchingDiscriminator(MinibatchDiscriminator):
-    """Remembers the last real batch it was trained on (step 1), for the generator's step 3."""
+class PackedDiscriminator(MinibatchDiscriminator):
+    """Lin et al. 2018 (PacGAN): D judges ``pack`` images at once, concatenated; a pack is all real
+    or all generated, so D can see that the images of a pack are too alike (mode collapse)."""
 
-    def features(self, inputs):
-        return self.model[:3](inputs)  # Linear → LayerNorm → LeakyReLU: the 200 hidden values
+    def __init__(self, pack: int = 2):
+        super().__init__()
+        self.pack = pack
+        self.model[0] = nn.Linear(784 * pack, 200)  # input: pack images end to end
+        self.optimiser = torch.optim.Adam(self.parameters(), lr=LEARNING_RATE)
 
-    def train(self, inputs, targets):
-        if bool((targets == 1).all()):  # step 1: a real batch
-            self.real_batch = inputs.detach()
-        super().train(inputs, targets)
-
-
-class FeatureMatchingGenerator(BatchGenerator):
-    """Salimans et al. 2016, 3.1: G's loss is ||mean f(real) - mean f(G(z))||^2, f = D's hidden layer."""
-
-    def train(self, D, inputs, targets):
-        with torch.no_grad():  # f(real) under the discriminator as steps 1 and 2 left it
-            real_features = D.features(D.real_batch).mean(0)
-        fake_features = D.features(self.forward(inputs)).mean(0)
-        loss = ((real_features - fake_features) ** 2).sum()
-        self.counter += 1
-        if self.counter % 10 == 0:
-            self.progress.append(loss.item())
-        self.optimiser.zero_grad()
-        loss.backward()
-        self.optimiser.step()
+    def forward(self, inputs):
+        return self.model(inputs.reshape(-1, 784 * self.pack))  # (n, 784) -> (n/pack, 784*pack)
 
 
 class MinibatchDiscrimination(nn.Module):
@@ -196,10 +179,10 @@ class Remedy:
 REMEDIES = {r.name: r for r in [
     Remedy("minibatch", "mini-batches of 64, Adam lr 4e-4", "小批量训练（64 张，lr 4e-4）",
            "Goodfellow et al. 2014", MinibatchDiscriminator, BatchGenerator),
-    Remedy("pacgan2", "+ PacGAN, D judges 2 images at once (listing 10)", "+ PacGAN 打包 2 张（清单 10）",
+    Remedy("pacgan2", "+ PacGAN, D judges 2 images at once", "+ PacGAN 打包 2 张",
            "Lin et al. 2018", PackedDiscriminator, BatchGenerator),
-    Remedy("feature-matching", "+ feature matching", "+ 特征匹配",
-           "Salimans et al. 2016", FeatureMatchingDiscriminator, FeatureMatchingGenerator),
+    Remedy("feature-matching", "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
+           "Salimans et al. 2016", MinibatchDiscriminator, FeatureMatchingGenerator),
     Remedy("minibatch-discrim", "+ minibatch discrimination", "+ 小批量判别",
            "Salimans et al. 2016", MinibatchDiscriminationDiscriminator, BatchGenerator),
     Remedy("label-smoothing", "+ one-sided label smoothing (0.9)", "+ 单侧标签平滑（0.9）",
@@ -223,7 +206,7 @@ def epochs_for(name: str, epochs: int) -> int:
 
 
 def run_prefix(name: str) -> str:
-    """Checkpoint run prefix; listing 10 uses ``remedy-pacgan2``."""
+    """Checkpoint run prefix; listing 10 uses ``remedy-feature-matching``."""
     return f"remedy-{name}"
 
 
@@ -424,9 +407,21 @@ def meets_goal(summary: dict, noisy_fid: float | None) -> dict:
     return checks
 
 
+def shortfall(summary: dict, noisy_fid: float | None) -> float:
+    """How far the means are from the goal, each criterion relative to its threshold, summed:
+    KL above 0.1, the smallest digit share below 5%, IS below 7, FID above the noisy anchor's."""
+    m = {k: summary[k]["mean"] for k in METRICS if k in summary}
+    out = max(0.0, m["kl_uniform"] - GOAL["kl_uniform"]) / GOAL["kl_uniform"]
+    out += max(0.0, GOAL["min_share"] - m["min_share"]) / GOAL["min_share"]
+    out += max(0.0, GOAL["inception_score"] - m["inception_score"]) / GOAL["inception_score"]
+    if noisy_fid:
+        out += max(0.0, m["fid"] - noisy_fid) / noisy_fid
+    return out
+
+
 def rank_key(summary: dict) -> tuple:
-    """The best remedy: most goal criteria met, then lowest KL, then lowest FID (means)."""
-    return summary["_goal_count"], -summary["kl_uniform"]["mean"], -summary["fid"]["mean"]
+    """The best remedy: most goal criteria met, then the smallest shortfall from the goal."""
+    return summary["_goal_count"], -summary["_shortfall"]
 
 
 def analyse(data: dict) -> dict:
@@ -437,6 +432,7 @@ def analyse(data: dict) -> dict:
         s = summarise([r["card"] for r in entry["runs"]])
         s["goal"] = meets_goal(s, noisy)
         s["_goal_count"] = sum(v for k, v in s["goal"].items() if k != "all")
+        s["_shortfall"] = shortfall(s, noisy)
         data["summary"][name] = s
     remedies = [n for n in data.get("remedies", {}) if n in data["summary"]]
     if remedies:
@@ -530,7 +526,7 @@ def _budget_cell(entry: dict, per_sample: bool) -> str:
 def remedies_table(data: dict) -> str:
     from .ablation import ANCHOR_LABELS_ZH, _cell, _table
 
-    header = ["模型", "来源", "训练预算", "种子", "崩溃"] + [h for h, _, _ in COLUMNS] + ["达标"]
+    header = ["模型", "来源", "训练预算", "种子", "崩溃"] + [h for h, _, _ in COLUMNS] + ["达标", "差距"]
     rows = []
     settings = data.get("settings", {})
     for name, entry in data.get("baselines", {}).items():
@@ -538,18 +534,18 @@ def remedies_table(data: dict) -> str:
         seeds = ", ".join(str(r["seed"]) for r in entry["runs"])
         rows.append([BASELINE_LABELS[name], "本章", _budget_cell(entry, True), seeds,
                      f"{s['collapsed']}/{s['n']}"] + [_cell(s, k, d) for _, k, d in COLUMNS]
-                    + [f"{s['_goal_count']}/5"])
+                    + [f"{s['_goal_count']}/5", f"{s['_shortfall']:.2f}"])
     for name, entry in data.get("remedies", {}).items():
         s = data["summary"][name]
         info = data["remedy_settings"][name]
         label = info["label_zh"] + (" **（最佳）**" if data.get("best") == name else "")
         seeds = ", ".join(str(r["seed"]) for r in entry["runs"])
         rows.append([label, info["source"], _budget_cell(entry, False), seeds, f"{s['collapsed']}/{s['n']}"]
-                    + [_cell(s, k, d) for _, k, d in COLUMNS] + [f"{s['_goal_count']}/5"])
+                    + [_cell(s, k, d) for _, k, d in COLUMNS] + [f"{s['_goal_count']}/5", f"{s['_shortfall']:.2f}"])
     for name, card in data.get("anchors", {}).items():
         card = dict(card, min_share=min(card["shares"]))
         rows.append([ANCHOR_LABELS_ZH.get(name, name), "", "", "", ""] + [_cell(card, k, d) for _, k, d in COLUMNS]
-                    + [""])
+                    + ["", ""])
     lines = _table(header, rows, 4)
     if not settings.get("complete", True):
         lines += ["", f"**运行尚未完成**：已完成 {data.get('runs_done', '?')} 次训练，表中只含已完成的种子。"]
@@ -558,13 +554,19 @@ def remedies_table(data: dict) -> str:
     if b:
         budget = (f"预算：改良 GAN 用快速引擎逐个样本训练 10 轮的 CPU 时间，在同一次运行中实测为每轮 "
                   f"{b['cpu_seconds_per_epoch']:.0f} 秒、10 轮约 {b['cpu_seconds_10_epochs']:.0f} 秒"
-                  f"（单线程进程，time.process_time）；每个补救方法训练同样多的轮次，CPU 时间见“训练预算”一列。")
+                  f"（单线程进程，time.process_time）；每个补救方法训练同样多的轮次（小批量判别每步的计算量约为其他方法的两倍，"
+                  f"轮次减半），CPU 时间见“训练预算”一列，都不超过这个预算。")
+        if settings.get("epochs") and settings["epochs"] < FULL["epochs"]:
+            budget += (f"本次运行每种方法只训练了 {settings['epochs']} 个轮次，少于 `make remedies` 默认的 "
+                       f"{FULL['epochs']} 个轮次（缩减预算）。")
     lines += ["", f"数据：{settings.get('data', '?')}，{settings.get('train_images_used', '?')} 张训练图像；"
                   f"每个生成器取 {settings.get('samples', '?')} 个样本打分。{budget}"
                   "有多个种子时为均值 ± 标准差（n − 1）。“最少数字占比”是 10 个数字中最少的那个所占的比例。"
                   f"“达标”数 issue 7 的 5 条目标中达到了几条：每个种子里每个数字至少 {GOAL['min_share']:.0%}，"
                   f"KL ≤ {GOAL['kl_uniform']}，IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像锚点，"
-                  f"记忆比例 ≤ {GOAL['memorised_share']}（后四条按均值）。锚点用同一份打分程序、同样多的图像评分。"]
+                  f"记忆比例 ≤ {GOAL['memorised_share']}（后四条按均值）。“差距”把 KL、最少数字占比、IS、FID 四项"
+                  "离目标还差多少各自除以目标值后相加（0 表示四项都达到）；最佳方法先比“达标”数，再比差距。"
+                  "锚点用同一份打分程序、同样多的图像评分。"]
     return "\n".join(lines) + "\n"
 
 
@@ -676,6 +678,7 @@ def main(argv=None) -> int:
         if not data:
             print(f"error: {out} does not exist; run python -m gankit.remedies first", file=sys.stderr)
             return 1
+        data["remedy_settings"] = remedy_settings()  # labels and settings as the code now has them
         finish(data)
         save_figures(data, out_dir, args.checkpoints)
         return 0
