@@ -526,6 +526,7 @@ def _budget_cell(entry: dict, per_sample: bool) -> str:
 def remedies_table(data: dict) -> str:
     from .ablation import ANCHOR_LABELS_ZH, _cell, _table
 
+    analyse(data)  # summaries as this code computes them, whatever code wrote the file
     header = ["模型", "来源", "训练预算", "种子", "崩溃"] + [h for h, _, _ in COLUMNS] + ["达标", "差距"]
     rows = []
     settings = data.get("settings", {})
