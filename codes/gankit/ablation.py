@@ -627,9 +627,13 @@ def timing_table(data: dict) -> str:
     rows = []
     for name, p in data.get("parts", {}).items():
         b = p["budget"]
-        rows.append([{"seeds": "多种子", "ablation": "消融"}.get(name, name),
-                     f"{len(p['runs'])} 次训练 × {b['epochs']} 轮次 × {b['images']} 张",
-                     data["settings"]["workers"], f"{p['wall_seconds'] / 60:.1f}"])
+        new = sum(1 for r in p["runs"] if r["epochs_trained"] > 0 and not r.get("scores_reused"))
+        text = f"{new} 次训练 × {b['epochs']} 轮次 × {b['images']} 张"
+        if new < len(p["runs"]):
+            text += f"；另有 {len(p['runs']) - new} 次沿用已有的检查点或分数"
+        workers = p.get("run_settings", data["settings"])["workers"]
+        rows.append([{"seeds": "多种子", "ablation": "消融"}.get(name, name), text, workers,
+                     f"{p['wall_seconds'] / 60:.1f}"])
     if "anchors_seconds" in data:
         rows.append(["锚点打分（与第一部分并行）", "4 组真实图像", 1, f"{data['anchors_seconds'] / 60:.1f}"])
     return "\n".join(_table(header, rows, 2)) + "\n"
