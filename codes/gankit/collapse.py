@@ -55,28 +55,23 @@ def plot_collapse(images, measured: dict, cols: int = 8):
     return fig
 
 
-def plot_comparison(first, improved, first_measured: dict, improved_measured: dict, cols: int = 4,
-                    first_shares=None, improved_shares=None):
-    """The first GAN's samples beside the improved GAN's, with variety and (optionally) digit shares."""
+def plot_comparison(panels):
+    """The mode-collapse comparison: one column per generator, its samples above its digit shares.
+
+    ``panels`` is a list of ``(title, images, variety, shares)``: a few flat images, the
+    ``variety()`` result and the 10 digit shares of its score card (gankit.evaluate).
+    """
     import matplotlib.pyplot as plt
 
-    with_shares = first_shares is not None and improved_shares is not None
-    fig, axes = plt.subplots(2 if with_shares else 1, 2, figsize=(10, 7.5 if with_shares else 4.2),
-                             squeeze=False, gridspec_kw={"height_ratios": [1.3, 1] if with_shares else [1]})
-    panels = (("first GAN (MSE, SGD, sigmoid, 1 uniform seed)", first, first_measured, first_shares),
-              ("improved GAN (BCE, Adam, LayerNorm+LeakyReLU, 100 normal seeds)", improved,
-               improved_measured, improved_shares))
-    for col, (title, images, measured, shares) in enumerate(panels):
-        _grid(axes[0][col], images, cols)
+    from .ablation import plot_digit_shares
+
+    fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels), 6.6), squeeze=False,
+                             gridspec_kw={"height_ratios": [1.15, 1]})
+    for col, (title, images, measured, _) in enumerate(panels):
+        _grid(axes[0][col], images, cols=4)
         axes[0][col].set_title(f"{title}\nvariety ratio {measured['variety_ratio']:.3f}", fontsize=9)
-        if with_shares:
-            ax = axes[1][col]
-            ax.bar(range(10), [100 * s for s in shares], color="tab:blue")
-            ax.axhline(10, color="tab:red", linestyle="--", linewidth=1, label="uniform 10%")
-            ax.set_xticks(range(10))
-            ax.set_xlabel("digit (classifier)")
-            ax.set_ylabel("share of samples (%)")
-            ax.set_ylim(0, 100)
-            ax.legend(loc="upper right")
+    plot_digit_shares({title: shares for title, _, _, shares in panels}, axes=axes[1])
+    for ax in axes[1]:
+        ax.set_title("")
     fig.tight_layout()
     return fig
