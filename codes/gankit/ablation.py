@@ -50,7 +50,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
 import statistics
 import sys
@@ -335,15 +334,6 @@ def plan(parts: list[str], budget: dict, cfg: dict) -> dict:
     return jobs
 
 
-def _rounded(x):
-    if isinstance(x, float):
-        return round(x, 4) if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: _rounded(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_rounded(v) for v in x]
-    return x
-
 
 def reusable_runs(previous: dict, cfg: dict, images: int) -> dict:
     """Scored runs of an earlier ``ablation.json`` that a new run may reuse instead of scoring again:
@@ -486,6 +476,8 @@ def write_results(results: dict, path: Path, settings: dict) -> Path:
     data.setdefault("wall_seconds", {}).update({p: v["wall_seconds"] for p, v in results["parts"].items()})
     data["wall_seconds"]["last_run_total"] = results["total_wall_seconds"]
     path.parent.mkdir(parents=True, exist_ok=True)
+    from .evaluate import _rounded  # one rounding rule for every results file
+
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(_rounded(data), indent=1, ensure_ascii=False) + "\n")
     os.replace(tmp, path)

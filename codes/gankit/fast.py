@@ -480,7 +480,6 @@ def _train_chunk(X, start, seeds, DP, DM, DV, GP, GM, GV, icfg, d_hp, g_hp, step
     vV1, vc1, vggam, vgbet, vV2, vc2 = GV
     HD, NI = W1.shape
     NO, HG = V2.shape
-    S = V1.shape[1]
     n = seeds.shape[0]
     f32 = np.float32
     # work vectors
@@ -505,7 +504,6 @@ def _train_chunk(X, start, seeds, DP, DM, DV, GP, GM, GV, icfg, d_hp, g_hp, step
     dhg = np.empty(HG, f32)
     dyg = np.empty(HG, f32)
     dzg = np.empty(HG, f32)
-    ones = np.ones(1, f32)
     d_has_ln = d_act == LN_LEAKY
     g_has_ln = g_act == LN_LEAKY
 
