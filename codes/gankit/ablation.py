@@ -462,6 +462,13 @@ def variant_settings() -> dict:
     return out
 
 
+def _rounded(x):
+    """Floats to 4 decimals, NaN/inf to null: evaluate's rule, one for every results file."""
+    from .evaluate import _rounded as rounded
+
+    return rounded(x)
+
+
 def write_results(results: dict, path: Path, settings: dict) -> Path:
     """Merge the parts of this run into ``path`` (a part run again replaces the old one)."""
     data = json.loads(path.read_text()) if path.is_file() else {}
@@ -476,8 +483,6 @@ def write_results(results: dict, path: Path, settings: dict) -> Path:
     data.setdefault("wall_seconds", {}).update({p: v["wall_seconds"] for p, v in results["parts"].items()})
     data["wall_seconds"]["last_run_total"] = results["total_wall_seconds"]
     path.parent.mkdir(parents=True, exist_ok=True)
-    from .evaluate import _rounded  # one rounding rule for every results file
-
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(_rounded(data), indent=1, ensure_ascii=False) + "\n")
     os.replace(tmp, path)

@@ -442,7 +442,7 @@ def analyse(data: dict) -> dict:
 
 # ------------------------------------------------------------------ the experiment
 def _rounded(x):
-    from .ablation import _rounded as r
+    from .evaluate import _rounded as r
 
     return r(x)
 
