@@ -68,7 +68,7 @@ def plot_samples(G, rows=4, cols=8, seed=0):
 
 if __name__ == "__main__":
     args = gankit.parse_args("Listing 10: mini-batches and feature matching against mode collapse "
-                             "(figure 2-67).", epochs=20)
+                             "(figure 2-68).", epochs=20)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = BatchDiscriminator()
     G = FeatureMatchingGenerator()
@@ -78,5 +78,5 @@ if __name__ == "__main__":
                         args.retrain, args.checkpoints)
     D.plot_progress(reference=gankit.BCE_EQUILIBRIUM)  # 判别器的损失；生成器的特征匹配损失没有平衡值
     gankit.save_figure("remedy-feature-matching-d-loss", args.out)
-    plot_samples(G)  # 图2-67：32 个生成样本
-    gankit.save_figure("2-67", args.out)
+    plot_samples(G)  # 图2-68：32 个生成样本
+    gankit.save_figure("2-68", args.out)

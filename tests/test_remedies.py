@@ -82,7 +82,7 @@ def test_listing10_tiny_run_and_resume(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stderr
     assert "seed: 0" in res.stdout and "generator_loss: feature matching" in res.stdout
-    assert (tmp_path / "fig" / "2-67.png").is_file()
+    assert (tmp_path / "fig" / "2-68.png").is_file()
     assert (tmp_path / "ck" / "remedy-feature-matching-builtin256-seed0-cpu" / "epoch01.pt").is_file()
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
@@ -215,4 +215,4 @@ def test_quick_mode_writes_json_table_and_figures(tmp_path):
     assert set(data["anchors"]) == {"real", "noisy", "blurred", "single_digit"}
     table = (tmp_path / "res" / "tables" / "remedies.md").read_text()
     assert "PacGAN" in table and "锚点" in table and "± " in table
-    assert (tmp_path / "fig" / "2-68.png").is_file()
+    assert (tmp_path / "fig" / "2-69.png").is_file()

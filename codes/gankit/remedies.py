@@ -29,8 +29,8 @@ Command line (``make remedies``)::
     PYTHONPATH=codes python -m gankit.remedies --tables                   # only the table and figures, from the JSON
 
 Results: ``RESULTS_DIR/remedies.json`` and ``RESULTS_DIR/tables/remedies.md``;
-figure 2-68 (the best remedy's samples beside the digit shares of the improved GAN
-and of the best remedy); figure 2-67 is listing 10's own output.
+figure 2-69 (the best remedy's samples beside the digit shares of the improved GAN
+and of the best remedy); figure 2-68 is listing 10's own output.
 """
 from __future__ import annotations
 
@@ -596,8 +596,8 @@ def best_generator(data: dict, checkpoints, seed: int = 0):
 
 
 def save_figures(data: dict, out: Path, checkpoints) -> list[str]:
-    """2-68: the best remedy's samples (seed 0, drawn as listing 10 draws them) beside the digit shares
-    of the improved GAN and of the best remedy. (2-67 is listing 10's own output.)"""
+    """2-69: the best remedy's samples (seed 0, drawn as listing 10 draws them) beside the digit shares
+    of the improved GAN and of the best remedy. (2-68 is listing 10's own output.)"""
     import matplotlib.pyplot as plt
 
     from .figures import save_figure
@@ -632,9 +632,9 @@ def save_figures(data: dict, out: Path, checkpoints) -> list[str]:
     axes[1].set_ylabel("share of samples (%)")
     axes[1].legend(loc="upper right", fontsize=7)
     fig.tight_layout()
-    save_figure("2-68", out, fig)
+    save_figure("2-69", out, fig)
     plt.close("all")
-    return ["2-68"]
+    return ["2-69"]
 
 
 # ------------------------------------------------------------------ command line
