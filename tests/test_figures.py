@@ -7,7 +7,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_DIR = ROOT / "_static" / "2" / "2.3"
-EXPECTED = [f"2-{n}" for n in range(56, 67)] + ["mode-collapse-comparison"]
+EXPECTED = [f"2-{n}" for n in range(56, 67)] + ["mode-collapse-comparison", "2-68", "2-69"]
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -24,8 +24,9 @@ sys.path.insert(0, str(ROOT / "codes"))
 
 import gankit  # noqa: E402
 
-NOTEBOOKS = ["notebook_1_discriminator.ipynb", "notebook_2_gan.ipynb", "notebook_3_improved_gan.ipynb"]
-FIGURES = [f"2-{n}" for n in range(56, 67)] + ["mode-collapse-comparison"]
+NOTEBOOKS = ["notebook_1_discriminator.ipynb", "notebook_2_gan.ipynb", "notebook_3_improved_gan.ipynb",
+             "notebook_4_going_further.ipynb"]
+FIGURES = [f"2-{n}" for n in range(56, 67)] + ["mode-collapse-comparison", "2-68"]  # 2-69: make remedies
 PRETRAIN = [["chapter_2_3_2_08.py", "--epochs", "10"], ["chapter_2_3_2_09.py", "--epochs", "10"]]
 
 
