@@ -207,8 +207,10 @@ def chapter(browser, site):
 def test_every_image_loaded(chapter):
     images = chapter.page.evaluate(
         "Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth])")
-    figures = [src for src, _, _ in images if "/_images/2-" in src]
-    assert len(figures) == 11, f"expected the 11 figures 2-56 ... 2-66, found {figures}"
+    shown = sorted(src.rsplit("/", 1)[-1] for src, _, _ in images if "/_images/" in src)
+    expected = sorted([f"2-{n}.png" for n in range(56, 67)] + ["mode-collapse-comparison.png",
+                                                               "2-68.png", "2-69.png"])
+    assert shown == expected, f"expected the figures 2-56 ... 2-66, the comparison, 2-68, 2-69; found {shown}"
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert not broken, f"images that did not load: {broken}"
 
