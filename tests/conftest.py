@@ -1,14 +1,10 @@
-"""Shared test set-up: the listings and gankit live in codes/."""
+"""Shared test fixtures (the top-level conftest.py puts codes/ on sys.path)."""
 import os
-import sys
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CODES = ROOT / "codes"
-if str(CODES) not in sys.path:
-    sys.path.insert(0, str(CODES))
 
 # The full MNIST, when the machine has it (CI: ../shared/data beside the clone).
 FULL_DATA = os.environ.get("GANBOOK_FULL_DATA") or str(ROOT.parent / "shared" / "data")
