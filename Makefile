@@ -12,7 +12,7 @@ help:
 install: ## install the pinned Python packages
 	$(PYTHON) -m pip install -r requirements.txt
 
-figures: ## run the notebooks, regenerating figures 2-56 to 2-66 (RETRAIN=1 retrains)
+figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains)
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 
 bench: ## speed of one training step: listing code against the fast engine
@@ -28,13 +28,13 @@ classifier: ## train the digit classifier used by the score card
 	$(PYTHON) -m gankit.classifier
 
 evaluate: ## score trained generators with the classifier-based score card
-	$(PYTHON) -m gankit.evaluate
+	$(PYTHON) -m experiments.evaluate
 
 ablation: ## seeds and the ablation of the five fixes (about 25 min on 2 free cores, full MNIST)
-	$(PYTHON) -m gankit.ablation
+	$(PYTHON) -m experiments.ablation
 
 remedies: ## "going further": remedies for mode collapse, several seeds, scored (listing 10)
-	$(PYTHON) -m gankit.remedies
+	$(PYTHON) -m experiments.remedies
 
 clean: ## remove build outputs (keeps checkpoints)
 	rm -rf _build

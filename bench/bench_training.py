@@ -102,7 +102,7 @@ def main(argv=None):
                         help="store the numbers in results/chapter_metrics.json, where the book reads them")
     args = parser.parse_args(argv)
 
-    source = os.environ.get(gankit.data.DATA_ENV) or "builtin"
+    source = os.environ.get(gankit.settings.DATA_ENV) or "builtin"
     need = args.warmup + max(args.listing_iters, args.fast_iters)
     dataset = MnistDataset(source, limit=need)
     if len(dataset) < need:

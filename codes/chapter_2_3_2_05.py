@@ -19,9 +19,8 @@ if __name__ == "__main__":
     mnist_dataset = MnistDataset(args.data, args.limit)
     gankit.report(args, mnist_dataset)
     D = Discriminator()
-    gankit.train_epochs(gankit.run_name("d-test", args, mnist_dataset), {"D": D},
-                        lambda epoch: train_on_real_and_noise(D, mnist_dataset),
-                        args.epochs, args.retrain, args.checkpoints)
+    gankit.train_run("d-test", args.training, mnist_dataset, {"D": D},
+                     lambda epoch: train_on_real_and_noise(D, mnist_dataset))
     D.plot_progress()
     gankit.save_figure("2-57", args.out)
     # 训练后的判别器：真实图像的输出应接近 1，随机噪声的输出应接近 0

@@ -34,11 +34,12 @@ def plot_generated(G, generate_seed=generate_random, seed_size=1, count=6):
 
 if __name__ == "__main__":
     args = gankit.parse_args("Listing 08: train the first GAN (figures 2-62, 2-63 after 1 epoch, "
-                             "2-64 after 10).", epochs=1, engine=("auto", gankit.ENGINE_HELP))
+                             "2-64 after 10).", epochs=1, engine=True)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = Discriminator()
     G = Generator()
-    gankit.train_gan_epochs("gan", args, mnist_dataset, D, G, train_gan, generate_random, 1)
+    gankit.train_gan_epochs("gan", args.training, mnist_dataset, D, G,
+                            train_gan, generate_random, 1)
     # 1 个轮次后：图2-62（损失）与图2-63（输出）；10 个轮次后：图2-64（输出）
     loss_figure, output_figure = gankit.figure_names("gan", args.epochs)
     plot_losses(D, G)

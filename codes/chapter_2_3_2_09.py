@@ -45,11 +45,11 @@ class ImprovedGenerator(Generator):
 
 if __name__ == "__main__":
     args = gankit.parse_args("Listing 09: train the improved GAN (figure 2-66 after 10 epochs).",
-                             epochs=10, engine=("auto", gankit.ENGINE_HELP))
+                             epochs=10, engine=True)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = ImprovedDiscriminator()
     G = ImprovedGenerator()
-    gankit.train_gan_epochs("improved-gan", args, mnist_dataset, D, G,
+    gankit.train_gan_epochs("improved-gan", args.training, mnist_dataset, D, G,
                             train_gan, generate_random_seed, 100)
     loss_figure, output_figure = gankit.figure_names("improved-gan", args.epochs)
     plot_losses(D, G, reference=gankit.BCE_EQUILIBRIUM)  # BCE 的平衡值为 ln 2

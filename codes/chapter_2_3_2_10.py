@@ -45,14 +45,13 @@ class FeatureMatchingGenerator(BatchGenerator):
 
 def train_gan_batches(D, G, mnist_dataset, batch_size=BATCH_SIZE):
     """一个轮次：打乱顺序，对每个小批量依次完成训练 GAN 的 3 个步骤。"""
-    pack = getattr(D, "pack", 1)  # PacGAN 的判别器一次判断 pack 张图像（gankit/remedies.py）
     order = torch.randperm(len(mnist_dataset))
     for batch in gankit.progress(order.split(batch_size), "GAN batches"):
         real = mnist_dataset.images[batch]
-        n = len(real) // pack * pack
-        ones, zeros = torch.ones(n // pack, 1), torch.zeros(n // pack, 1)
+        n = len(real)
+        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
         # 第1步：真实图像，目标 1.0；第2步：生成图像（detach），目标 0.0
-        D.train(real[:n], ones)
+        D.train(real, ones)
         D.train(G.forward(generate_random_seed((n, 100))).detach(), zeros)
         # 第3步：训练生成器
         G.train(D, generate_random_seed((n, 100)), ones)
@@ -73,9 +72,9 @@ if __name__ == "__main__":
     D = BatchDiscriminator()
     G = FeatureMatchingGenerator()
     gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE, lr=LEARNING_RATE, generator_loss="feature matching")
-    gankit.train_epochs(gankit.run_name("remedy-feature-matching", args, mnist_dataset), {"D": D, "G": G},
-                        lambda epoch: train_gan_batches(D, G, mnist_dataset), args.epochs,
-                        args.retrain, args.checkpoints)
+    gankit.train_run("remedy-feature-matching", args.training, mnist_dataset,
+                     {"D": D, "G": G},
+                     lambda epoch: train_gan_batches(D, G, mnist_dataset))
     D.plot_progress(reference=gankit.BCE_EQUILIBRIUM)  # 判别器的损失；生成器的特征匹配损失没有平衡值
     gankit.save_figure("remedy-feature-matching-d-loss", args.out)
     plot_samples(G)  # 图2-68：32 个生成样本

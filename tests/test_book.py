@@ -29,6 +29,8 @@ from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
 
+from gankit import catalog
+
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "_build"
 HTML = BUILD / "html"
@@ -38,8 +40,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-LISTINGS = [f"chapter_2_3_2_{i:02d}.py" for i in range(1, 10)]
-FIGURES = [f"图2-{n}" for n in range(56, 67)]
+LISTINGS = catalog.listings()
+NOTEBOOKS = [name.removesuffix(".ipynb") for name in catalog.notebooks()]
+NUMBERED = catalog.numbered()  # the figures the book numbers (图2-56 ...)
 MISSING = "（尚未运行）"
 METRIC_KEYS = ["d_test_real_mean", "d_test_noise_mean", "gan1_d_loss_last", "gan1_g_loss_last",
                "gan10_d_loss_last", "gan10_g_loss_last", "improved10_d_loss_last",
@@ -66,9 +69,9 @@ def book_html() -> Path:
 
 
 def test_book_builds(book_html):
-    """The chapter and the three notebooks are pages of the built site."""
-    for page in (CHAPTER, "book/notebook_1_discriminator.html", "book/notebook_2_gan.html",
-                 "book/notebook_3_improved_gan.html"):
+    """The chapter and every notebook are pages of the built site."""
+    assert len(NOTEBOOKS) >= 4
+    for page in [CHAPTER] + [f"book/{name}.html" for name in NOTEBOOKS]:
         assert (book_html / page).is_file(), page
 
 
@@ -208,9 +211,8 @@ def test_every_image_loaded(chapter):
     images = chapter.page.evaluate(
         "Array.from(document.images).map(i => [i.currentSrc || i.src, i.complete, i.naturalWidth])")
     shown = sorted(src.rsplit("/", 1)[-1] for src, _, _ in images if "/_images/" in src)
-    expected = sorted([f"2-{n}.png" for n in range(56, 67)] + ["mode-collapse-comparison.png",
-                                                               "2-68.png", "2-69.png"])
-    assert shown == expected, f"expected the figures 2-56 ... 2-66, the comparison, 2-68, 2-69; found {shown}"
+    expected = sorted(f"{f.name}.png" for f in NUMBERED)
+    assert shown == expected, f"expected every numbered figure of gankit.catalog; found {shown}"
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert not broken, f"images that did not load: {broken}"
 
@@ -228,7 +230,7 @@ def test_formulas_rendered(chapter):
     assert not page.query_selector("mjx-merror"), "MathJax reported an error in a formula"
 
 
-def test_nine_listings_with_captions_and_line_numbers(chapter):
+def test_every_listing_with_caption_and_line_numbers(chapter):
     blocks = chapter.page.evaluate("""Array.from(document.querySelectorAll('div.literal-block-wrapper')).map(b => {
         const c = b.querySelector('.code-block-caption .caption-text');
         return [c ? c.textContent : '', b.querySelectorAll('span.linenos').length,
@@ -247,16 +249,16 @@ def test_nine_listings_with_captions_and_line_numbers(chapter):
 def test_figure_captions_and_references(chapter):
     page = chapter.page
     captions = page.eval_on_selector_all("figure figcaption", "els => els.map(e => e.textContent.trim())")
-    for number in FIGURES:
-        matching = [c for c in captions if c.startswith(number + " ")]
-        assert matching, f"no caption starts with {number}: {captions}"
+    for figure in NUMBERED:
+        matching = [c for c in captions if c.startswith(f"图{figure.number} ")]
+        assert matching, f"no caption starts with 图{figure.number}: {captions}"
     # no automatic numbering in front of the book's own numbers ("图 1 图2-56 ...")
     assert not page.query_selector("figcaption .caption-number"), "Sphinx added its own figure numbers"
     assert all(re.match(r"^图2-\d\d ", c) for c in captions), captions
     # every figure is referred to in the text by a working link
-    for n in range(56, 67):
-        links = page.eval_on_selector_all(f'a[href$="#fig-2-{n}"]', "els => els.map(e => e.textContent)")
-        assert f"图2-{n}" in "".join(links), f"no link to 图2-{n} in the text"
+    for figure in NUMBERED:
+        links = page.eval_on_selector_all(f'a[href$="#{figure.label}"]', "els => els.map(e => e.textContent)")
+        assert f"图{figure.number}" in "".join(links), f"no link to 图{figure.number} in the text"
 
 
 def test_measured_values_shown(chapter):
@@ -354,7 +356,7 @@ def test_chinese_search_finds_the_chapter(browser, site):
         visit.close()
 
 
-@pytest.mark.parametrize("notebook", ["notebook_1_discriminator", "notebook_2_gan", "notebook_3_improved_gan"])
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_notebook_pages_render_offline(browser, site, notebook):
     """Each notebook page shows its stored outputs: its images load and nothing comes from another host."""
     visit = PageVisit(browser, site, f"book/{notebook}.html")

@@ -5,9 +5,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from gankit import catalog
+
 ROOT = Path(__file__).resolve().parents[1]
 FIGURE_DIR = ROOT / "_static" / "2" / "2.3"
-EXPECTED = [f"2-{n}" for n in range(56, 67)] + ["mode-collapse-comparison", "2-68", "2-69"]
+EXPECTED = list(catalog.FIGURES)
+
+
+def test_every_committed_figure_is_registered():
+    assert sorted(p.stem for p in FIGURE_DIR.glob("*.png")) == sorted(EXPECTED)
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -4,7 +4,7 @@
    are independent, so they train at the same time in two processes with one
    thread each when the machine has two or more cores. Existing checkpoints are
    loaded instead (``--retrain`` or ``RETRAIN=1`` trains again).
-2. The three notebooks in book/ are executed in place, so their stored outputs
+2. The notebooks in book/ are executed in place, so their stored outputs
    are those of this run; they load the checkpoints and write the figures.
 3. Every expected figure must exist afterwards.
 
@@ -24,9 +24,11 @@ sys.path.insert(0, str(ROOT / "codes"))
 
 import gankit  # noqa: E402
 
-NOTEBOOKS = ["notebook_1_discriminator.ipynb", "notebook_2_gan.ipynb", "notebook_3_improved_gan.ipynb",
-             "notebook_4_going_further.ipynb"]
-FIGURES = [f"2-{n}" for n in range(56, 67)] + ["mode-collapse-comparison", "2-68"]  # 2-69: make remedies
+from gankit import catalog  # noqa: E402
+
+NOTEBOOKS = catalog.notebooks()
+# every figure of the chapter but those of a long experiment (2-69: make remedies)
+FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswith("make ")]
 PRETRAIN = [["chapter_2_3_2_08.py", "--epochs", "10"], ["chapter_2_3_2_09.py", "--epochs", "10"]]
 
 

@@ -1,28 +1,31 @@
-"""gankit: the plumbing behind section 2.3.2 of the book, so the listings show only the ideas.
+"""gankit: the library below the listings of section 2.3.2, so the listings show only the ideas.
 
-Like d2l's ``d2l/torch.py``: each piece lives here once and says which listing
-uses it. The listings ``codes/chapter_2_3_2_01.py`` ... import it as ``gankit``.
+Like d2l's ``d2l/torch.py``: each piece lives here once, and nothing here
+imports a listing (``codes/chapter_2_3_2_*.py``) or an experiment
+(``codes/experiments``); a test enforces it. What the listings use:
 
-- ``load_mnist``           MNIST from CSV, IDX files, torchvision or the built-in subset (listing 02)
-- ``use_device``, ``set_seed``  CUDA, then Apple MPS, then CPU; one seed for everything
-- ``parse_args``, ``report``   the flags every listing shares and the line it prints
-- ``progress``, ``train_epochs``, ``Checkpoints``   progress bars, checkpoints, resuming
-- ``save_figure``, ``plot_loss``, ``plot_images``   figures written to ``_static/2/2.3``
-- ``train_gan_epochs``     listing 08's loop, or the same math fused and compiled (``gankit.fast``)
-- ``record_metrics``       measured numbers the book quotes (``results/chapter_metrics.json``)
+- ``load_mnist``                 MNIST from CSV, IDX files, torchvision or the built-in subset (listing 02)
+- ``use_device``, ``set_seed``   CUDA, then Apple MPS, then CPU; one 随机数种子 for everything
+- ``parse_args``, ``report``     the flags every listing shares and the line it prints
+- ``progress``, ``train_run``, ``train_gan_epochs``   progress bars, checkpoints, resuming, the engine
+- ``save_figure``, ``plot_loss``, ``plot_images``      figures, registered in ``gankit.catalog``
+- ``record_metrics``             measured numbers the book quotes (``results/chapter_metrics.json``)
 
 Modules imported on demand: ``fast`` (numba training engine), ``collapse`` (variety
-ratio, figure 2-65), ``diagrams`` (figures 2-58, 2-59, 2-61), ``classifier`` and
-``evaluate`` (the score card), ``ablation`` (seeds and the five fixes one by one).
+ratio), ``diagrams`` (figures 2-58, 2-59, 2-61), ``classifier``, ``metrics`` and
+``scorecard`` (the score card), ``tables`` (results as tables), ``storage`` (atomic files).
 """
-from .cli import EngineError, parse_args, quick_mode, report, run_name
+from .catalog import figure_names
+from .checkpoints import CheckpointError, Checkpoints
+from .cli import parse_args, quick_mode, report
 from .data import DataError, MnistData, load_mnist
 from .device import DeviceError, choose_device, set_seed, use_device
 from .figures import plot_images, plot_loss, save_figure
 from .paths import CHECKPOINT_DIR, FIGURE_DIR, PROJECT_ROOT, RESULTS_DIR
-from .training import CheckpointError, Checkpoints, progress, train_epochs
+from .results import mean_of_last, moving_average, read_metrics, record_metrics
+from .runs import RunName
+from .training import (ENGINE_HELP, EngineError, TrainingOptions, progress, run_name, train_epochs,
+                       train_gan_epochs, train_run)
 
 MSE_EQUILIBRIUM = 0.25  # D outputs 0.5 for everything: (1 - 0.5)^2
 BCE_EQUILIBRIUM = 0.6931471805599453  # -ln(0.5) = ln 2
-from .engines import ENGINE_HELP, figure_names, train_gan_epochs
-from .results import mean_of_last, moving_average, read_metrics, record_metrics

@@ -1,4 +1,4 @@
-"""The digit classifier behind the score card (issue 6; used by ``gankit.evaluate``).
+"""The digit classifier behind the score card (used by ``gankit.scorecard``).
 
 A small convolutional network (LeNet-like: two 5x5 convolutions with max
 pooling, a 128-unit hidden layer, 10 outputs), trained with mini-batches and
@@ -20,7 +20,7 @@ Command line (``make classifier``)::
 from __future__ import annotations
 
 import argparse
-import os
+import io
 import sys
 import time
 from pathlib import Path
@@ -30,8 +30,10 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from . import paths
-from .data import DATA_ENV, MnistData, load_mnist
+from . import settings
+from .data import MnistData, load_mnist
 from .device import set_seed
+from .storage import atomic_write_bytes
 
 DEFAULT_EPOCHS = 4  # full MNIST: about 99% test accuracy
 BUILTIN_EPOCHS = 12  # the 4,000-image subset needs more passes over fewer images
@@ -111,11 +113,6 @@ class FeatureExtractor(nn.Module):
         return self.classifier.features(imgs.float())
 
 
-def data_key(data: MnistData) -> str:
-    """``idx60000``, ``builtin4000``, ``csv60000`` ...: which training data, how many images."""
-    return f"{data.kind}{len(data)}"
-
-
 def checkpoint_path(key: str, seed: int = 0, directory=None) -> Path:
     return Path(directory or paths.CHECKPOINT_DIR) / "classifier" / f"classifier-{key}-seed{seed}.pt"
 
@@ -162,7 +159,7 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
     and carries ``info`` (data, epochs, test accuracy, training time).
     """
     train = load_mnist(source, "train", quiet=True)
-    key = data_key(train)
+    key = train.key()
     target = checkpoint_path(key, seed, directory)
     if target.is_file() and not retrain:
         state = torch.load(target, map_location="cpu", weights_only=True)
@@ -187,10 +184,9 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
     info = {"data": train.source, "data_key": key, "train_images": len(train), "test_images": len(test),
             "epochs": epochs, "seed": seed, "test_accuracy": acc, "train_seconds": round(seconds, 1),
             "threads": torch.get_num_threads()}
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    torch.save({"weights": model.state_dict(), "info": info}, tmp)
-    os.replace(tmp, target)
+    buffer = io.BytesIO()
+    torch.save({"weights": model.state_dict(), "info": info}, buffer)
+    atomic_write_bytes(target, buffer.getvalue())
     model.info = dict(info, checkpoint=str(target), loaded=False)
     log(f"classifier: test accuracy {acc:.4f} on {len(test)} test images "
         f"(trained in {seconds:.0f} s), saved {_display(target)}")
@@ -198,18 +194,14 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
 
 
 def _display(path: Path) -> str:
-    try:
-        return os.path.relpath(path)
-    except ValueError:
-        return str(path)
+    return paths.relative(path)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Train (or load) the digit classifier of the score card "
                                                  "and print its test accuracy.",
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--data", default=os.environ.get(DATA_ENV) or "auto",
-                        help=f"MNIST source: a folder with IDX files, a .csv, 'download', 'builtin' or 'auto' (${DATA_ENV})")
+    parser.add_argument("--data", default=settings.data_source(), help=settings.DATA_HELP)
     parser.add_argument("--epochs", type=int, default=None,
                         help=f"passes over the training images (default {DEFAULT_EPOCHS}, builtin {BUILTIN_EPOCHS})")
     parser.add_argument("--seed", type=int, default=0)

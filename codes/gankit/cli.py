@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
 import torch
 
-from . import paths
-from .data import DATA_ENV
-from .device import DEVICE_ENV, DeviceError, use_device, set_seed
+from . import paths, settings
+from .checkpoints import CheckpointError
 from .data import DataError
-from .training import CheckpointError
+from .device import DeviceError, set_seed, use_device
+from .settings import SettingError
+from .storage import StorageError
+from .training import ENGINE_HELP, EngineError, TrainingOptions
 
-
-class EngineError(RuntimeError):
-    """The requested training engine cannot train these models here."""
-
-SEED_ENV = "GANBOOK_SEED"
+# Errors that end a script with one line naming the file or flag and the fix, no traceback.
+CLEAR_ERRORS = (DataError, DeviceError, CheckpointError, EngineError, SettingError, StorageError)
 
 
 def quick_mode() -> bool:
@@ -25,27 +23,53 @@ def quick_mode() -> bool:
     return paths.QUICK
 
 
-def parse_args(description: str, epochs: int | None = None, argv=None, **extra):
-    """Parse the shared flags. ``extra`` adds ``name=(default, help)`` flags."""
+def positive_int(text: str) -> int:
+    """An argparse type: a whole number of at least 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is too small: use 1 or more")
+    return value
+
+
+def seed_value(text: str) -> int:
+    """An argparse type: a 随机数种子 in 0 .. 2**32 - 1."""
+    try:
+        return settings.parse_seed(text)
+    except SettingError as err:
+        raise argparse.ArgumentTypeError(str(err).removeprefix(f"--seed {text!r} ")) from None
+
+
+def parse_args(description: str, epochs: int | None = None, argv=None, engine: bool = False, **extra):
+    """Parse the shared flags; ``epochs`` adds the training flags, ``engine`` the --engine flag.
+
+    ``extra`` adds ``name=(default, help)`` flags. For a training listing,
+    ``args.training`` holds the ``TrainingOptions`` of the run.
+    """
     parser = argparse.ArgumentParser(description=description,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--data", default=os.environ.get(DATA_ENV) or ("builtin" if quick_mode() else "auto"),
-                        help=f"MNIST source: a .csv file, a folder with MNIST IDX files, 'download', "
-                             f"'builtin' (5,000-image subset) or 'auto' (${DATA_ENV})")
-    parser.add_argument("--device", default=os.environ.get(DEVICE_ENV, "auto"),
-                        help=f"auto (CUDA, then Apple MPS, then CPU), cuda, mps or cpu (${DEVICE_ENV})")
-    parser.add_argument("--seed", type=int, default=int(os.environ.get(SEED_ENV, 0)),
-                        help=f"random seed for weights and noise (${SEED_ENV})")
+    try:
+        default_seed, default_data = settings.seed(), settings.data_source()
+    except SettingError as err:
+        parser.exit(2, f"error: {err}\n")
+    parser.add_argument("--data", default=default_data, help=settings.DATA_HELP)
+    parser.add_argument("--device", default=settings.device(),
+                        help=settings.DEVICE_HELP)
+    parser.add_argument("--seed", type=seed_value, default=default_seed, help=settings.SEED_HELP)
     if epochs is not None:
-        parser.add_argument("--epochs", type=int, default=epochs, help="passes over the training images")
+        parser.add_argument("--epochs", type=positive_int, default=epochs, help="passes over the training images")
         parser.add_argument("--retrain", action="store_true",
                             help="train from scratch even if a checkpoint exists")
         parser.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR),
-                            help="folder for trained models ($GANBOOK_CHECKPOINTS)")
-    parser.add_argument("--limit", type=int, default=None,
+                            help=f"folder for trained models (${settings.CHECKPOINTS_ENV})")
+    if engine:
+        parser.add_argument("--engine", default="auto", help=ENGINE_HELP)
+    parser.add_argument("--limit", type=positive_int, default=None,
                         help="use only the first N training images (quick checks)")
     parser.add_argument("--out", default=str(paths.FIGURE_DIR),
-                        help="folder for the figures ($GANBOOK_FIGURES)")
+                        help=f"folder for the figures (${settings.FIGURES_ENV})")
     for name, (default, help_text) in extra.items():
         kind = type(default) if default is not None else str
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=default, help=help_text)
@@ -60,6 +84,10 @@ def parse_args(description: str, epochs: int | None = None, argv=None, **extra):
         # second thread only waits (measured: 54 ms instead of 3 ms per step on a busy 2-core CPU)
         torch.set_num_threads(1)
     set_seed(args.seed)
+    if epochs is not None:
+        args.training = TrainingOptions(epochs=args.epochs, seed=args.seed, device=args.device,
+                                        engine=getattr(args, "engine", "auto"), retrain=args.retrain,
+                                        checkpoints=args.checkpoints)
     sys.excepthook = _one_line_errors  # scripts only: IPython keeps its own traceback display
     return args
 
@@ -67,7 +95,8 @@ def parse_args(description: str, epochs: int | None = None, argv=None, **extra):
 def report(args, dataset=None, **more) -> None:
     """Print what this run uses: data source and size, device, seed and the rest.
 
-    ``dataset`` is a listing's ``MnistDataset`` (or a ``MnistData``).
+    ``args`` is the parsed flags or a ``TrainingOptions``; ``dataset`` a
+    listing's ``MnistDataset`` (or a ``MnistData``).
     """
     if dataset is not None:
         data = getattr(dataset, "data", dataset)
@@ -81,21 +110,9 @@ def report(args, dataset=None, **more) -> None:
 
 def _one_line_errors(kind, err, tb, _default=sys.excepthook):
     """In a script, a data, device or checkpoint problem ends with one clear line, no traceback."""
-    if isinstance(err, (DataError, DeviceError, CheckpointError, EngineError)):
+    if isinstance(err, CLEAR_ERRORS):
         print(f"error: {err}", file=sys.stderr)
     elif isinstance(err, KeyboardInterrupt):
         print("stopped.", file=sys.stderr)
     else:
         _default(kind, err, tb)
-
-
-def run_name(prefix: str, args, dataset, engine: str | None = None) -> str:
-    """The checkpoint folder of one training run: what was trained, on which data, how.
-
-    ``gan-idx60000-seed0-cpu-fast`` for the first GAN on the full MNIST, seed 0,
-    on the CPU with the fast engine. Different settings never share a checkpoint.
-    """
-    parts = [prefix, f"{dataset.data.kind}{len(dataset)}", f"seed{args.seed}", args.device.type]
-    if engine:
-        parts.append(engine)
-    return "-".join(parts)

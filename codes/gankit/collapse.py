@@ -1,4 +1,4 @@
-"""Seeing and measuring mode collapse (figure 2-65 and the comparison figure).
+"""Seeing and measuring mode collapse (figure 2-65 and the comparison figure 2-67).
 
 Without any classifier, collapse shows as a lack of variety: when a generator
 draws the same image for every seed, its samples lie close together. We measure
@@ -8,6 +8,8 @@ number for real MNIST digits.
 from __future__ import annotations
 
 import torch
+
+from .figures import image_grid, plot_digit_shares
 
 
 @torch.no_grad()
@@ -30,24 +32,12 @@ def variety(generated: torch.Tensor, real: torch.Tensor) -> dict:
     return {"generated_distance": gen, "real_distance": ref, "variety_ratio": gen / ref}
 
 
-def _grid(ax, images, cols: int, cmap: str = "Blues"):
-    """Tile flat 784-value images into one picture on ``ax``."""
-    images = images.reshape(-1, 28, 28)
-    rows = -(-len(images) // cols)
-    canvas = torch.ones(rows * 29 + 1, cols * 29 + 1) * float("nan")
-    for i, img in enumerate(images):
-        r, c = divmod(i, cols)
-        canvas[1 + r * 29: 1 + r * 29 + 28, 1 + c * 29: 1 + c * 29 + 28] = img
-    ax.imshow(canvas.numpy(), cmap=cmap, vmin=0, vmax=1, interpolation="none")
-    ax.axis("off")
-
-
 def plot_collapse(images, measured: dict, cols: int = 8):
     """Figure 2-65: samples of a collapsed generator, with the measured variety in the title."""
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(cols * 1.1, -(-len(images) // cols) * 1.1 + 0.6))
-    _grid(ax, images, cols)
+    image_grid(ax, images, cols)
     ax.set_title(f"{len(images)} samples for {len(images)} different seeds — mean pairwise distance "
                  f"{measured['generated_distance']:.2f} (real digits: {measured['real_distance']:.2f})",
                  fontsize=10)
@@ -59,16 +49,14 @@ def plot_comparison(panels):
     """The mode-collapse comparison: one column per generator, its samples above its digit shares.
 
     ``panels`` is a list of ``(title, images, variety, shares)``: a few flat images, the
-    ``variety()`` result and the 10 digit shares of its score card (gankit.evaluate).
+    ``variety()`` result and the 10 digit shares of its score card (gankit.scorecard).
     """
     import matplotlib.pyplot as plt
-
-    from .ablation import plot_digit_shares
 
     fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels), 6.6), squeeze=False,
                              gridspec_kw={"height_ratios": [1.15, 1]})
     for col, (title, images, measured, _) in enumerate(panels):
-        _grid(axes[0][col], images, cols=4)
+        image_grid(axes[0][col], images, cols=4)
         axes[0][col].set_title(f"{title}\nvariety ratio {measured['variety_ratio']:.3f}", fontsize=9)
     plot_digit_shares({title: shares for title, _, _, shares in panels}, axes=axes[1])
     for ax in axes[1]:

@@ -7,7 +7,7 @@ import random
 import numpy as np
 import torch
 
-DEVICE_ENV = "GANBOOK_DEVICE"
+from .settings import DEVICE_ENV
 CHOICES = ("auto", "cuda", "mps", "cpu")
 
 

@@ -1,7 +1,7 @@
 """The fast training engine: listing 08's ``train_gan`` with the same math, fused and compiled.
 
 Used by ``--engine fast`` (and ``--engine auto`` where it applies) through
-``gankit.engines``. For every real image, in order, it performs the three steps
+``gankit.training``. For every real image, in order, it performs the three steps
 of listing 08 exactly as ``Discriminator.train`` (listing 03) and
 ``Generator.train`` (listing 06) do:
 

@@ -1,6 +1,7 @@
 """Saving figures: every PNG under _static/ is written by code, never by hand."""
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -8,24 +9,30 @@ import matplotlib
 import matplotlib.pyplot as plt
 import torch
 
-from . import paths
+from . import catalog, paths
+from .storage import atomic_write_bytes
 
 
 def _in_notebook() -> bool:
     return "inline" in matplotlib.get_backend().lower()
 
 
-def save_figure(name: str, out: str | Path | None = None, fig=None) -> None:
-    """Save ``fig`` (default: the current figure) as ``<out>/<name>.png``.
+def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
+    """Save ``fig`` (default: the current figure) as ``<out>/<name>.png``; return the path.
 
+    ``name`` must be registered in ``gankit.catalog.FIGURES``.
     The PNG carries no time stamp or version string, so the same run gives the
     same bytes. In a script the figure is then closed.
     """
+    if not catalog.is_known(name):
+        raise ValueError(f"figure {name!r} is not in gankit.catalog.FIGURES; register it there first")
     fig = fig or plt.gcf()
     folder = Path(out or paths.FIGURE_DIR)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.png"
-    fig.savefig(target, dpi=100, bbox_inches="tight", metadata={"Software": None})
+    png = io.BytesIO()
+    fig.savefig(png, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
+    atomic_write_bytes(target, png.getvalue())
     if _in_notebook():
         from IPython.display import display
 
@@ -36,6 +43,7 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> None:
             plt.draw_if_interactive.called = False
     plt.close(fig)
     print(f"figure: saved {paths.relative(target)}")
+    return target
 
 
 def plot_loss(progress, reference: float | None = None, reference_label: str = "", title: str = "",
@@ -68,5 +76,39 @@ def plot_images(images, titles=None, cols: int = 3, size: float = 2.2, cmap: str
             ax.imshow(images[i], interpolation="none", cmap=cmap, vmin=0, vmax=1)
             if titles is not None:
                 ax.set_title(titles[i], fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def image_grid(ax, images, cols: int, cmap: str = "Blues"):
+    """Tile flat 784-value images into one picture on ``ax``, one pixel of space between them."""
+    images = torch.as_tensor(images).detach().cpu().reshape(-1, 28, 28)
+    rows = -(-len(images) // cols)
+    canvas = torch.ones(rows * 29 + 1, cols * 29 + 1) * float("nan")
+    for i, img in enumerate(images):
+        r, c = divmod(i, cols)
+        canvas[1 + r * 29: 1 + r * 29 + 28, 1 + c * 29: 1 + c * 29 + 28] = img
+    ax.imshow(canvas.numpy(), cmap=cmap, vmin=0, vmax=1, interpolation="none")
+    ax.axis("off")
+
+
+def plot_digit_shares(shares: dict, axes=None):
+    """Bar charts of the digit shares (the classifier's answers), one panel per generator.
+
+    ``shares`` maps a panel title to 10 shares. Returns the figure.
+    """
+    if axes is None:
+        fig, axes = plt.subplots(1, len(shares), figsize=(3.6 * len(shares), 3.0), sharey=True)
+    axes = list(axes) if hasattr(axes, "__len__") else [axes]
+    for ax, (title, values) in zip(axes, shares.items()):
+        ax.bar(range(10), [100 * s for s in values], color="tab:blue")
+        ax.axhline(10, color="tab:red", linestyle="--", linewidth=1, label="uniform 10%")
+        ax.set_xticks(range(10))
+        ax.set_xlabel("digit (classifier)")
+        ax.set_ylim(0, 100)
+        ax.set_title(title, fontsize=10)
+    axes[0].set_ylabel("share of samples (%)")
+    axes[0].legend(loc="upper right", fontsize=8)
+    fig = axes[0].figure
     fig.tight_layout()
     return fig

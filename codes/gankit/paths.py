@@ -7,16 +7,23 @@ figures and numbers of the full run that the book shows.
 import os
 from pathlib import Path
 
+from . import settings
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-QUICK = os.environ.get("GANBOOK_QUICK", "0") not in ("", "0", "false", "no")
-_OUTPUT = PROJECT_ROOT / "_build" / "quick" if QUICK else PROJECT_ROOT
+QUICK = settings.quick()
+QUICK_ROOT = PROJECT_ROOT / "_build" / "quick"
+_OUTPUT = QUICK_ROOT if QUICK else PROJECT_ROOT
 
 # Figures of section 2.3.2, referenced by the book as _static/2/2.3/2-56.png ...
-FIGURE_DIR = Path(os.environ.get("GANBOOK_FIGURES", _OUTPUT / "_static" / "2" / "2.3"))
+FIGURE_DIR = Path(os.environ.get(settings.FIGURES_ENV) or _OUTPUT / "_static" / "2" / "2.3")
 # Trained models; a later run loads them instead of retraining. Run names include the data source.
-CHECKPOINT_DIR = Path(os.environ.get("GANBOOK_CHECKPOINTS", PROJECT_ROOT / "checkpoints"))
+CHECKPOINT_DIR = Path(os.environ.get(settings.CHECKPOINTS_ENV) or PROJECT_ROOT / "checkpoints")
 # Measured numbers (JSON) that the book and notebooks read instead of typing them.
-RESULTS_DIR = Path(os.environ.get("GANBOOK_RESULTS", _OUTPUT / "results"))
+RESULTS_DIR = Path(os.environ.get(settings.RESULTS_ENV) or _OUTPUT / "results")
+# Markdown tables generated from the results files, included by the chapter.
+TABLE_DIR = RESULTS_DIR / "tables"
+# Logs of make figures' background trainings.
+LOG_DIR = PROJECT_ROOT / "_build" / "logs"
 
 
 def relative(path) -> str:

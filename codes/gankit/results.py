@@ -1,10 +1,10 @@
 """Measured numbers the book quotes: one flat JSON file, written by the notebooks, read by the build."""
 from __future__ import annotations
 
-import json
 import math
 
 from . import paths
+from .storage import read_json, write_json
 
 METRICS_FILE = "chapter_metrics.json"
 
@@ -22,14 +22,13 @@ def record_metrics(**values) -> dict:
     target = paths.RESULTS_DIR / METRICS_FILE
     metrics = read_metrics()
     metrics.update({key: _clean(value) for key, value in values.items()})
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json.dumps(metrics, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
+    write_json(target, dict(sorted(metrics.items())), digits=None)
     return metrics
 
 
 def read_metrics() -> dict:
-    target = paths.RESULTS_DIR / METRICS_FILE
-    return json.loads(target.read_text()) if target.exists() else {}
+    """The measured numbers so far ({} before the first run); a corrupt file is an error naming it."""
+    return read_json(paths.RESULTS_DIR / METRICS_FILE, producer="make figures")
 
 
 def mean_of_last(progress, count: int = 1000) -> float:

@@ -1,11 +1,21 @@
-"""Progress bars and checkpoints for the chapter's training loops (UvA notebooks' idea:
-if a trained model exists, load it and skip training)."""
+"""Training runs: progress bars, epochs that load or resume from checkpoints, and the engine.
+
+``train_epochs`` brings models to a number of finished epochs, saving a
+checkpoint after each (``gankit.checkpoints``); ``train_run`` names the run
+from its options and data first; ``train_gan_epochs`` does the same for the
+chapter's GANs and picks the code that trains them:
+
+- ``--engine listing`` runs ``train_gan`` of listing 08 exactly as printed;
+- ``--engine fast`` (``gankit.fast``) performs the same three steps per sample
+  with the same random numbers, with hand-written gradients fused into a few
+  compiled loops; a test checks that both give the same losses and weights;
+- ``--engine auto`` takes the fast engine where it supports the models and device.
+"""
 from __future__ import annotations
 
-import os
-import re
-import shutil
 import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -13,10 +23,27 @@ import torch
 from tqdm import tqdm
 
 from . import paths
+from .checkpoints import Checkpoints
+from .runs import RunName
+
+ENGINES = ("auto", "listing", "fast")
+ENGINE_HELP = "auto, listing (the code printed in the book) or fast (same math, fused; gankit/fast.py)"
 
 
-class CheckpointError(RuntimeError):
-    """A checkpoint file cannot be read; the message names it and the fix."""
+class EngineError(RuntimeError):
+    """The requested training engine cannot train these models here."""
+
+
+@dataclass(frozen=True)
+class TrainingOptions:
+    """How long and where to train, and with which 随机数种子: the flags of a training listing."""
+
+    epochs: int
+    seed: int = 0
+    device: torch.device = torch.device("cpu")
+    engine: str = "auto"
+    retrain: bool = False
+    checkpoints: Path = paths.CHECKPOINT_DIR
 
 
 def progress(iterable, desc: str, total: int | None = None):
@@ -25,95 +52,7 @@ def progress(iterable, desc: str, total: int | None = None):
                 ncols=88, unit="img", leave=True)
 
 
-def _first_line(err: Exception) -> str:
-    return (str(err).strip().splitlines() or [""])[0]
-
-
-def _model_state(model) -> dict:
-    state = {"weights": model.state_dict()}
-    if hasattr(model, "optimiser"):
-        state["optimiser"] = model.optimiser.state_dict()
-    for name in ("counter", "progress"):
-        if hasattr(model, name):
-            state[name] = list(getattr(model, name)) if name == "progress" else getattr(model, name)
-    return state
-
-
-def _restore_model(model, state: dict) -> None:
-    model.load_state_dict(state["weights"])
-    if "optimiser" in state:
-        model.optimiser.load_state_dict(state["optimiser"])
-    for name in ("counter", "progress"):
-        if name in state:
-            setattr(model, name, list(state[name]) if name == "progress" else state[name])
-
-
-class Checkpoints:
-    """One folder per training run, one file per finished epoch (``epoch03.pt``).
-
-    Each file holds every model's weights, optimiser state, ``counter`` and
-    ``progress``, and the random number generators, so a run resumed from
-    epoch k continues exactly as an uninterrupted run would.
-    """
-
-    def __init__(self, run_name: str, directory: str | os.PathLike | None = None):
-        self.run_name = run_name
-        self.folder = Path(directory or paths.CHECKPOINT_DIR) / run_name
-
-    def path(self, epoch: int) -> Path:
-        return self.folder / f"epoch{epoch:02d}.pt"
-
-    def epochs_saved(self) -> list[int]:
-        if not self.folder.is_dir():
-            return []
-        found = (re.fullmatch(r"epoch(\d+)\.pt", p.name) for p in self.folder.iterdir())
-        return sorted(int(m.group(1)) for m in found if m)
-
-    def clear(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
-
-    def save(self, epoch: int, models: dict, extra: dict | None = None) -> Path:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        state = {
-            "epoch": epoch,
-            "models": {name: _model_state(m) for name, m in models.items()},
-            "rng_cpu": torch.get_rng_state(),
-            "rng_cuda": torch.cuda.get_rng_state_all() if torch.cuda.is_initialized() else None,
-            "extra": extra or {},
-        }
-        target = self.path(epoch)
-        tmp = target.with_suffix(".tmp")
-        torch.save(state, tmp)
-        os.replace(tmp, target)  # atomic: an interrupted save never leaves half a file
-        return target
-
-    def load(self, epoch: int, models: dict, restore_rng: bool = True) -> dict:
-        target = self.path(epoch)
-        try:
-            state = torch.load(target, map_location="cpu", weights_only=True)
-        except FileNotFoundError:
-            raise CheckpointError(f"checkpoint {target} does not exist; train first (run without --retrain).") from None
-        except Exception as err:
-            raise CheckpointError(
-                f"checkpoint {target} is unreadable ({type(err).__name__}: {_first_line(err)}). "
-                "Delete it or run again with --retrain."
-            ) from None
-        try:
-            for name, model in models.items():
-                _restore_model(model, state["models"][name])
-        except (KeyError, RuntimeError, ValueError) as err:
-            raise CheckpointError(
-                f"checkpoint {target} does not fit this model ({type(err).__name__}: {_first_line(err)}). "
-                "Delete it or run again with --retrain."
-            ) from None
-        if restore_rng:
-            torch.set_rng_state(state["rng_cpu"])
-            if state.get("rng_cuda") is not None and torch.cuda.is_available():
-                torch.cuda.set_rng_state_all(state["rng_cuda"])
-        return state.get("extra", {})
-
-
-def train_epochs(run_name: str, models: dict, one_epoch: Callable[[int], None], epochs: int,
+def train_epochs(run_name, models: dict, one_epoch: Callable[[int], None], epochs: int,
                  retrain: bool = False, directory=None, log=print) -> Checkpoints:
     """Bring ``models`` to ``epochs`` finished epochs, loading or resuming where possible.
 
@@ -129,6 +68,7 @@ def train_epochs(run_name: str, models: dict, one_epoch: Callable[[int], None], 
         verb = "loaded" if done == epochs else "resuming from"
         log(f"checkpoint: {verb} {paths.relative(ckpt.path(done))} ({done} epoch{'s' if done > 1 else ''} done)")
     for epoch in range(done + 1, epochs + 1):
+        cpu, wall = time.process_time(), time.perf_counter()
         try:
             one_epoch(epoch)
         except KeyboardInterrupt:
@@ -136,5 +76,62 @@ def train_epochs(run_name: str, models: dict, one_epoch: Callable[[int], None], 
             log(f"interrupted during epoch {epoch}: {kept}. Run the same command again to resume.")
             raise
         saved = ckpt.save(epoch, models)
+        ckpt.record_time(epoch, time.process_time() - cpu, time.perf_counter() - wall)
         log(f"checkpoint: saved {paths.relative(saved)}")
     return ckpt
+
+
+def run_name(prefix: str, dataset, options: TrainingOptions, engine: str | None = None) -> RunName:
+    """The run of ``prefix`` on ``dataset`` (a listing's MnistDataset or an MnistData) with ``options``."""
+    data = getattr(dataset, "data", dataset)
+    return RunName(prefix, data.key(len(dataset)), options.seed, torch.device(options.device).type, engine)
+
+
+def train_run(prefix: str, options: TrainingOptions, dataset, models: dict,
+              one_epoch: Callable[[int], None], engine: str | None = None, log=print) -> Checkpoints:
+    """Train (or load, or resume) ``models`` for ``options.epochs`` epochs in the run named by its settings."""
+    return train_epochs(run_name(prefix, dataset, options, engine), models, one_epoch, options.epochs,
+                        options.retrain, options.checkpoints, log=log)
+
+
+def resolve_engine(requested: str, D, G, generate_seed, device) -> str:
+    """``listing`` or ``fast``: the engine that will train D and G for the ``requested`` one."""
+    requested = (requested or "auto").lower()
+    if requested not in ENGINES:
+        raise EngineError(f"unknown --engine {requested!r}; choose one of {', '.join(ENGINES)}")
+    if requested == "listing":
+        return "listing"
+    try:
+        from . import fast
+    except ImportError as err:
+        if requested == "fast":
+            raise EngineError(f"--engine fast needs numba ({err}); pip install -r requirements.txt") from None
+        return "listing"
+    why_not = fast.unsupported_reason(D, G, generate_seed, device)
+    if why_not is None:
+        return "fast"
+    if requested == "fast":
+        raise EngineError(f"--engine fast cannot train these models: {why_not}. Use --engine listing.")
+    return "listing"
+
+
+def train_gan_epochs(prefix: str, options: TrainingOptions, dataset, D, G, train_gan, generate_seed,
+                     seed_size: int, log=print) -> str:
+    """Train (or load, or resume) D and G for ``options.epochs`` epochs; return the engine used."""
+    from .cli import report
+
+    engine = resolve_engine(options.engine, D, G, generate_seed, options.device)
+    if engine == "fast":
+        from .fast import FastGAN
+
+        trainer = FastGAN(D, G, generate_seed, seed_size)
+
+        def one_epoch(epoch):
+            trainer.train_epoch(dataset.images, desc=f"{prefix} epoch {epoch}")
+    else:
+        def one_epoch(epoch):
+            train_gan(D, G, dataset, generate_seed, seed_size)
+
+    report(options, dataset, engine=engine)
+    train_run(prefix, options, dataset, {"D": D, "G": G}, one_epoch, engine, log=log)
+    return engine

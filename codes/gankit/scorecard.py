@@ -1,8 +1,9 @@
-"""The score card of a generator (issue 6): how many digits, how good, how varied, how copied.
+"""The score card of a generator: how many digits, how good, how varied, how copied.
 
 For a trained generator, ``score_generator`` draws ``n`` samples (default
-5,000) with the generator's own seed function and measures them with the
-project's digit classifier (``gankit.classifier``):
+5,000) with the generator's own noise function and measures them with the
+project's digit classifier (``gankit.classifier``); the measures are defined
+once in ``gankit.metrics`` (names, headers, which direction is better):
 
 - ``shares``: the share of each digit 0-9 (classifier's argmax), and
   ``digits_at_least_1pct``, how many digits hold at least 1% of the samples;
@@ -13,7 +14,7 @@ project's digit classifier (``gankit.classifier``):
 - ``fid``: Frechet distance between the classifier's 128 penultimate features of
   the samples and of real test images, computed by torchmetrics'
   ``FrechetInceptionDistance`` with the classifier as custom ``feature`` module
-  (no Inception weights are downloaded);
+  (no Inception weights are downloaded; not comparable with papers' FIDs);
 - ``precision``, ``recall`` (Kynkaenniemi et al. 2019) and ``density``,
   ``coverage`` (Naeem et al. 2020) with k = 5 nearest neighbours in that feature
   space, against real test images. Recall and coverage catch mode collapse,
@@ -32,39 +33,24 @@ halves hold 500 images, so anchors and the k-NN metrics use at most 500.
 
 Python::
 
-    from gankit.evaluate import score_generator, score_anchors
+    from gankit.scorecard import score_generator, score_anchors
     card = score_generator(G, generate_random_seed, 100, data_source="builtin")
 
-Command line (``make evaluate``)::
-
-    PYTHONPATH=codes python -m gankit.evaluate                  # every standard checkpoint + anchors
-    PYTHONPATH=codes python -m gankit.evaluate --run RUN --epoch 10 [--model improved-gan]
-    PYTHONPATH=codes python -m gankit.evaluate checkpoints/RUN/epoch10.pt
-
-Scores go to ``RESULTS_DIR/scores.json`` (see ``write_scores`` for its layout;
-``read_scores("idx60000")`` reads it back for the book).
+Scoring the trained checkpoints of the book's models is an experiment:
+``python -m experiments.evaluate`` (``make evaluate``).
 """
 from __future__ import annotations
 
-import argparse
-import importlib
-import json
-import math
-import os
-import re
-import sys
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
-from . import paths
-from .classifier import DigitClassifier, FeatureExtractor, data_key, load_classifier
-from .data import DATA_ENV, load_mnist
-from .training import CheckpointError, Checkpoints
+from .classifier import DigitClassifier, FeatureExtractor, load_classifier
+from .data import load_mnist
+from .metrics import digit_shares, inception_score, kl_to_uniform
 
 DEFAULT_N = 5000
 K_NEIGHBOURS = 5
@@ -74,7 +60,6 @@ BLUR_SIGMA = 1.0  # ... with standard deviation 1 pixel
 SINGLE_DIGIT = 1
 MEMORISATION_PERCENTILE = 1.0  # closer to a training image than 99% of test images are
 SPLIT_SEED = 0  # the fixed cut of the test split into reference and anchor pool
-SCORES_FILE = "scores.json"
 ANCHOR_LABELS = {
     "real": "real test images",
     "noisy": f"real + Gaussian noise sigma={NOISE_SIGMA}",
@@ -82,34 +67,7 @@ ANCHOR_LABELS = {
     "single_digit": f"real, digit {SINGLE_DIGIT} only",
 }
 
-# The chapter's generators: (module, class, seed module, seed function, seed size)
-MODELS = {
-    "gan": ("chapter_2_3_2_06", "Generator", "chapter_2_3_2_04", "generate_random", 1),
-    "improved-gan": ("chapter_2_3_2_09", "ImprovedGenerator", "chapter_2_3_2_09", "generate_random_seed", 100),
-}
-
-
 # ------------------------------------------------------------------ the measures
-def digit_shares(predictions: torch.Tensor) -> torch.Tensor:
-    """The share of each digit 0-9 among the predicted labels (sums to 1)."""
-    return torch.bincount(predictions.cpu(), minlength=10).double() / len(predictions)
-
-
-def kl_to_uniform(shares) -> float:
-    """KL(shares || uniform over 10 digits) in nats: 0 perfect, ln 10 total collapse."""
-    p = torch.as_tensor(shares, dtype=torch.float64)
-    p = p / p.sum()
-    nz = p[p > 0]
-    return float((nz * torch.log(nz * len(p))).sum())
-
-
-def inception_score(probs: torch.Tensor) -> float:
-    """exp(E_x KL(p(y|x) || p(y))) from class probabilities (N, 10)."""
-    probs = probs.double().clamp_min(1e-12)
-    marginal = probs.mean(0, keepdim=True)
-    return float(torch.exp((probs * (probs.log() - marginal.log())).sum(1).mean()))
-
-
 def _distances(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
     """Euclidean distances between the rows of a and b."""
     a, b = a.float(), b.float()
@@ -214,7 +172,7 @@ def build_reference(data_source=None, classifier: DigitClassifier | None = None,
     threshold = torch.quantile(nearest_distances(images, train.images.cpu()),
                                MEMORISATION_PERCENTILE / 100).item()
     reference = Reference(
-        key=data_key(train), source=train.source, classifier=classifier,
+        key=train.key(), source=train.source, classifier=classifier,
         train_images=train.images.cpu(), reference_images=ref_images, reference_features=ref_features,
         reference_radii=_kth_neighbour_radius(ref_features, K_NEIGHBOURS),
         pool_images=images[pool_idx], pool_labels=labels[pool_idx],
@@ -322,206 +280,3 @@ def score_anchors(data_source=None, n: int = DEFAULT_N, seed: int = 0, reference
     for name, images in anchor_images(ref, n, seed).items():
         cards[name] = dict(score_images(images, ref), label=ANCHOR_LABELS[name])
     return cards
-
-
-# ------------------------------------------------------------------ checkpoints
-def _codes_on_path():
-    codes = str(Path(__file__).resolve().parents[1])
-    if codes not in sys.path:
-        sys.path.insert(0, codes)
-
-
-def build_generator(model: str):
-    """(G, seed_fn, seed_size) for ``gan`` (listing 06) or ``improved-gan`` (listing 09), untrained."""
-    if model not in MODELS:
-        raise ValueError(f"unknown model {model!r}; choose one of {', '.join(MODELS)}")
-    _codes_on_path()
-    module, cls, seed_module, seed_fn, seed_size = MODELS[model]
-    G = getattr(importlib.import_module(module), cls)()
-    return G, getattr(importlib.import_module(seed_module), seed_fn), seed_size
-
-
-RUN_PATTERN = re.compile(r"(?P<model>improved-gan|gan)-(?P<kind>[a-z]+)(?P<count>\d+)-seed(?P<seed>\d+)(?:-.*)?")
-
-
-def parse_run(run: str) -> dict | None:
-    """``gan-idx60000-seed0-cpu-fast`` -> model, data kind, image count, seed; None if not a standard run."""
-    m = RUN_PATTERN.fullmatch(run)
-    if not m:
-        return None
-    return {"model": m["model"], "kind": m["kind"], "count": int(m["count"]), "seed": int(m["seed"])}
-
-
-def load_generator(run: str, epoch: int, model: str | None = None, directory=None):
-    """(G, seed_fn, seed_size) with the weights of checkpoint ``run``/epoch ``epoch``."""
-    if model is None:
-        parsed = parse_run(run)
-        if parsed is None:
-            raise CheckpointError(f"cannot tell the model from run name {run!r}; pass --model gan|improved-gan")
-        model = parsed["model"]
-    G, seed_fn, seed_size = build_generator(model)
-    G.to("cpu")
-    Checkpoints(run, directory).load(epoch, {"G": G}, restore_rng=False)
-    return G, seed_fn, seed_size
-
-
-def standard_checkpoints(directory=None) -> list[tuple[str, int]]:
-    """(run, epoch) of every chapter run under CHECKPOINT_DIR: epochs 1 and 10 when saved, and the last."""
-    root = Path(directory or paths.CHECKPOINT_DIR)
-    found = []
-    if not root.is_dir():
-        return found
-    for folder in sorted(p for p in root.iterdir() if p.is_dir()):
-        if parse_run(folder.name) is None:
-            continue
-        saved = Checkpoints(folder.name, root).epochs_saved()
-        if saved:
-            found += [(folder.name, e) for e in sorted({e for e in saved if e in (1, 10)} | {saved[-1]})]
-    return found
-
-
-# ---------------------------------------------------------------------- results
-def write_scores(key: str, settings: dict, classifier_info: dict, anchors: dict, generators: dict,
-                 path=None) -> Path:
-    """Merge into ``RESULTS_DIR/scores.json``, whose layout is::
-
-        {"<data key, e.g. idx60000>": {"settings": {...}, "classifier": {...},
-                                       "anchors": {"real": card, "noisy": ..., "blurred": ..., "single_digit": ...},
-                                       "generators": {"<run>/epoch10": card, ...}}}
-
-    Anchors and settings are replaced by this run's; generator cards are added or replaced.
-    """
-    path = Path(path or paths.RESULTS_DIR / SCORES_FILE)
-    data = json.loads(path.read_text()) if path.is_file() else {}
-    entry = data.setdefault(key, {})
-    entry["settings"] = settings
-    entry["classifier"] = {k: v for k, v in classifier_info.items() if k not in ("checkpoint", "loaded")}
-    entry["anchors"] = anchors
-    entry.setdefault("generators", {}).update(generators)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(_rounded(data), indent=1, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
-    return path
-
-
-def read_scores(key: str | None = None, path=None) -> dict:
-    """What ``write_scores`` wrote: all data keys, or the entry of one (``"idx60000"``); {} if none yet."""
-    path = Path(path or paths.RESULTS_DIR / SCORES_FILE)
-    data = json.loads(path.read_text()) if path.is_file() else {}
-    return data if key is None else data.get(key, {})
-
-
-def _rounded(x):
-    if isinstance(x, float):
-        return round(x, 4) if math.isfinite(x) else None
-    if isinstance(x, dict):
-        return {k: _rounded(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [_rounded(v) for v in x]
-    return x
-
-
-COLUMNS = [("digits>=1%", "digits_at_least_1pct", "{:d}"), ("KL", "kl_uniform", "{:.3f}"),
-           ("IS", "inception_score", "{:.2f}"), ("conf", "mean_top_confidence", "{:.3f}"),
-           ("FID", "fid", "{:.2f}"), ("prec", "precision", "{:.3f}"), ("recall", "recall", "{:.3f}"),
-           ("density", "density", "{:.3f}"), ("cover", "coverage", "{:.3f}"),
-           ("memo", "memorised_share", "{:.3f}"), ("n", "n", "{:d}"), ("s", "seconds", "{:.1f}")]
-
-
-def format_table(cards: dict) -> str:
-    """A plain-text table of score cards, one row each."""
-    width = max([len(name) for name in cards] + [10])
-    lines = [" ".join([f"{'':{width}}"] + [f"{h:>10}" for h, _, _ in COLUMNS])]
-    for name, card in cards.items():
-        lines.append(" ".join([f"{name:{width}}"] + [f"{fmt.format(card[key]):>10}" for _, key, fmt in COLUMNS]))
-    return "\n".join(lines)
-
-
-def _data_for_run(run: str, data_arg: str) -> str:
-    parsed = parse_run(run)
-    return "builtin" if parsed and parsed["kind"] == "builtin" else data_arg
-
-
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Score trained generators with the classifier-based score card (issue 6). "
-                    "Without a checkpoint, scores every standard checkpoint found and the anchors.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("checkpoint", nargs="*", help="checkpoint files (checkpoints/RUN/epochNN.pt)")
-    parser.add_argument("--run", help="run name (a folder under the checkpoint directory)")
-    parser.add_argument("--epoch", type=int, help="epoch of --run (default: the last saved)")
-    parser.add_argument("--model", choices=sorted(MODELS), help="generator class (default: from the run name)")
-    parser.add_argument("--data", default=os.environ.get(DATA_ENV) or "auto",
-                        help=f"MNIST source of the classifier and the real images (${DATA_ENV}); "
-                             "runs trained on the built-in subset always use 'builtin'")
-    parser.add_argument("-n", "--samples", type=int, default=DEFAULT_N, help="samples per generator")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the samples and of the anchors' noise")
-    parser.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
-    parser.add_argument("--out", default=str(paths.RESULTS_DIR / SCORES_FILE), help="JSON file to merge into")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
-    args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
-    torch.set_default_device(None)
-
-    jobs = []  # (name, data source, loader)
-    for ckpt in args.checkpoint:
-        p = Path(ckpt)
-        m = re.fullmatch(r"epoch(\d+)\.pt", p.name)
-        if not m:
-            parser.error(f"{ckpt}: expected a checkpoint file named epochNN.pt inside its run folder")
-        jobs.append((p.parent.name, int(m.group(1)), p.parent.parent))
-    if args.run:
-        epoch = args.epoch or (Checkpoints(args.run, args.checkpoints).epochs_saved() or [None])[-1]
-        if epoch is None:
-            print(f"error: no checkpoint saved under {Path(args.checkpoints) / args.run}", file=sys.stderr)
-            return 1
-        jobs.append((args.run, epoch, Path(args.checkpoints)))
-    if not jobs:
-        jobs = [(run, e, Path(args.checkpoints)) for run, e in standard_checkpoints(args.checkpoints)]
-        if not jobs:
-            print(f"no generator checkpoints under {args.checkpoints}: scoring the anchors only")
-
-    by_source: dict[str, list] = {}
-    for run, epoch, folder in jobs:
-        by_source.setdefault(_data_for_run(run, args.data), []).append((run, epoch, folder))
-    if not by_source:
-        by_source[args.data] = []
-
-    for source, runs in by_source.items():
-        try:
-            ref = build_reference(source)
-        except Exception as err:  # data or classifier problem: one line, then the next source
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        print(f"score card: {ref.source}; classifier test accuracy "
-              f"{ref.classifier.info['test_accuracy']:.4f}; {args.samples} samples per generator, seed {args.seed}; "
-              f"reference statistics in {ref.seconds:.1f} s")
-        anchors = score_anchors(n=args.samples, seed=args.seed, reference=ref)
-        generators = {}
-        for run, epoch, folder in runs:
-            parsed = parse_run(run)
-            if parsed and parsed["count"] != ref.settings["train_images"] and parsed["kind"] != "builtin":
-                print(f"skipped {run}: trained on {parsed['count']} images, but --data gives "
-                      f"{ref.settings['train_images']}; pass the same --data it was trained on")
-                continue
-            try:
-                G, seed_fn, seed_size = load_generator(run, epoch, args.model, folder)
-            except CheckpointError as err:
-                print(f"error: {err}", file=sys.stderr)
-                return 1
-            card = score_generator(G, seed_fn, seed_size, n=args.samples, seed=args.seed, reference=ref)
-            card.update(run=run, epoch=epoch, model=args.model or parsed["model"])
-            generators[f"{run}/epoch{epoch:02d}"] = card
-        rows = {ANCHOR_LABELS[k]: v for k, v in anchors.items()} | generators
-        print(format_table(rows))
-        for name, card in rows.items():
-            print(f"  {name}: digit shares {' '.join(f'{s:.2f}' for s in card['shares'])}")
-        out = write_scores(ref.key, ref.settings, ref.classifier.info, anchors, generators, args.out)
-        print(f"scores written to {out}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

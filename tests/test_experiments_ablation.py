@@ -1,4 +1,4 @@
-"""gankit.ablation (issue 6): one fix per variant, the quick experiment end to end, tables from the JSON."""
+"""experiments.ablation: one fix per variant, the quick experiment end to end, tables from the JSON."""
 import csv
 import json
 
@@ -10,8 +10,11 @@ from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator
 
-from gankit import ablation as ab
+from experiments import ablation as ab
+from experiments import grid
 from gankit import fast
+from gankit.figures import plot_digit_shares
+from gankit.metrics import is_collapsed
 
 
 def _distribution(seed_fn, size):
@@ -24,9 +27,14 @@ def _distribution(seed_fn, size):
     return "other"
 
 
+def build(name):
+    arm = ab.VARIANTS[name]
+    return (*arm.build(), arm.noise, arm.noise_size)
+
+
 def fingerprint(name):
     """Everything the five fixes can change, read from the built objects."""
-    D, G, seed_fn, seed_size = ab.build(name)
+    D, G, seed_fn, seed_size = build(name)
     leaky = [m.negative_slope for m in list(D.model) + list(G.model) if isinstance(m, nn.LeakyReLU)]
     return {
         "loss": type(D.loss_function),
@@ -57,7 +65,7 @@ def test_baseline_is_the_first_gan():
     assert base == {"loss": nn.MSELoss, "D_opt": (torch.optim.SGD, 0.01), "G_opt": (torch.optim.SGD, 0.01),
                     "D_layers": sig, "G_layers": sig, "slopes": (), "seed_size": 1, "G_inputs": 1,
                     "seed_dist": "uniform[0,1)"}
-    D, G, _, _ = ab.build("gan")
+    D, G, _, _ = build("gan")
     assert type(D) is Discriminator and type(G) is Generator
 
 
@@ -72,7 +80,7 @@ def test_all_five_is_listing_09():
     base, improved = fingerprint("gan"), fingerprint("improved")
     expected = {k: v for fix in SINGLE_FIXES.values() for k, v in fix.items()}
     assert {k: improved[k] for k in base if improved[k] != base[k]} == expected
-    D, G, seed_fn, seed_size = ab.build("improved")
+    D, G, seed_fn, seed_size = build("improved")
     assert type(D) is ImprovedDiscriminator and type(G) is ImprovedGenerator and seed_size == 100
     assert ab.VARIANTS["improved"].prefix == "improved-gan" and ab.VARIANTS["gan"].prefix == "gan"
 
@@ -81,7 +89,7 @@ def test_all_five_is_listing_09():
 def test_variants_train_with_the_listings_loop(name):
     """Subclasses as listing 09 makes them: the listings' train()/forward(), optimisers on the current
     weights, LayerNorm before LeakyReLU, and the fast engine accepts them."""
-    D, G, seed_fn, seed_size = ab.build(name)
+    D, G, seed_fn, seed_size = build(name)
     for model, base in ((D, Discriminator), (G, Generator)):
         assert isinstance(model, base)
         assert type(model).train is base.train and type(model).forward is base.forward
@@ -102,10 +110,10 @@ def test_variants_train_with_the_listings_loop(name):
 
 def test_collapse_rule():
     card = {"digits_at_least_1pct": 10, "kl_uniform": 0.05}
-    assert not ab.is_collapsed(card)
-    assert ab.is_collapsed({**card, "digits_at_least_1pct": 2})
-    assert ab.is_collapsed({**card, "kl_uniform": 1.6})
-    assert not ab.is_collapsed({"digits_at_least_1pct": 3, "kl_uniform": 1.2})
+    assert not is_collapsed(card)
+    assert is_collapsed({**card, "digits_at_least_1pct": 2})
+    assert is_collapsed({**card, "kl_uniform": 1.6})
+    assert not is_collapsed({"digits_at_least_1pct": 3, "kl_uniform": 1.2})
 
 
 # ------------------------------------------------------------------ the quick run, end to end
@@ -114,108 +122,107 @@ def quick(tmp_path_factory):
     root = tmp_path_factory.mktemp("ablation")
     args = ["--quick", "--checkpoints", str(root / "ck"), "--results", str(root / "res"), "--workers", "2"]
     assert ab.main(args) == 0
-    data = json.loads((root / "res" / ab.ABLATION_FILE).read_text())
+    data = json.loads((root / "res" / f"{ab.NAME}.json").read_text())
     return root, data
 
 
-def test_quick_run_writes_json_with_every_part(quick):
+def test_quick_run_writes_json_with_every_group(quick):
     root, data = quick
     budget = ab.QUICK
-    seeds, ablation = data["parts"]["seeds"], data["parts"]["ablation"]
-    assert seeds["budget"] == {"epochs": budget["seed_epochs"], "images": budget["limit"], "seeds": budget["seeds"],
-                               "score_epochs": [1, budget["seed_epochs"]], "samples": budget["samples"]}
-    assert len(seeds["runs"]) == 2 * len(budget["seeds"])
-    assert [r["variant"] for r in ablation["runs"]] == list(ab.VARIANTS)
-    for part in (seeds, ablation):
-        assert part["wall_seconds"] > 0 and part["complete"] and part["runs_done"] == part["runs_planned"]
-        for r in part["runs"]:
-            assert r["engine"] == "fast" and r["epochs_trained"] + r["epochs_loaded"] == r["epochs"]
+    seeds, ablation = data["groups"]["seeds"], data["groups"]["ablation"]
+    assert {k: seeds[k] for k in ("arms", "seeds", "epochs", "score_epochs")} == {
+        "arms": ["gan", "improved"], "seeds": budget["seeds"], "epochs": budget["seed_epochs"],
+        "score_epochs": [1, budget["seed_epochs"]]}
+    seed_runs, ablation_runs = grid.group_runs(data, "seeds"), grid.group_runs(data, "ablation")
+    assert len(seed_runs) == 2 * len(budget["seeds"])
+    assert [r["arm"] for r in ablation_runs] == list(ab.VARIANTS)
+    for group, runs in ((seeds, seed_runs), (ablation, ablation_runs)):
+        assert group["wall_seconds"] > 0 and group["complete"] and group["runs_done"] == group["runs_planned"]
+        for r in runs:
+            assert r["engine"] == "fast" and r["epochs_trained"] == r["epochs"] == group["epochs"]
+            assert r["images"] == budget["limit"] and r["cpu_seconds"] > 0
             for card in r["scores"].values():
                 assert card["n"] == budget["samples"] and len(card["shares"]) == 10
-                assert card["collapsed"] == ab.is_collapsed(card)
+                assert card["collapsed"] == is_collapsed(card)
     # the first and improved GAN keep the listings' run names (make figures' checkpoints are reused) ...
-    runs = {(r["variant"], r["seed"]): r for r in seeds["runs"]}
+    runs = {(r["arm"], r["seed"]): r for r in seed_runs}
     assert runs[("gan", 0)]["run"].startswith(f"gan-builtin{budget['limit']}-seed0-")
     assert runs[("improved", 0)]["run"].startswith(f"improved-gan-builtin{budget['limit']}-seed0-")
-    # ... and seed 0 of the ablation is the same run, scored once
-    abl = {r["variant"]: r for r in ablation["runs"]}
-    assert abl["gan"]["run"] == runs[("gan", 0)]["run"]
-    assert abl["gan"]["scores"]["2"] == runs[("gan", 0)]["scores"]["2"]
+    # ... and seed 0 of the ablation is the same run, stored and scored once
+    assert sum(1 for r in data["runs"] if (r["arm"], r["seed"]) == ("gan", 0)) == 1
+    assert set(runs[("gan", 0)]["scores"]) == {"1", "2"}
     assert set(data["anchors"]) == {"real", "noisy", "blurred", "single_digit"}
-    assert data["settings"]["collapse_rule"] == ab.COLLAPSE_RULE and data["settings"]["quick"]
-    assert set(data["wall_seconds"]) >= {"seeds", "ablation"}
-    summary = seeds["summary"]["gan"]["1"]
-    fids = [r["scores"]["1"]["fid"] for r in seeds["runs"] if r["variant"] == "gan"]
+    assert data["settings"]["quick"] and data["settings"]["data_key"] == f"builtin{budget['limit']}"
+    summary = ab.summaries(data, "seeds")["gan"]["1"]
+    fids = [r["scores"]["1"]["fid"] for r in seed_runs if r["arm"] == "gan"]
     assert summary["fid"]["mean"] == pytest.approx(sum(fids) / len(fids), abs=1e-3)
     assert summary["n"] == len(budget["seeds"])
     with open(root / "res" / ab.CSV_FILE) as f:
         rows = list(csv.DictReader(f))
-    assert len(rows) == 2 * len(seeds["runs"]) + len(ablation["runs"]) + 4
+    assert len(rows) == 2 * len(seed_runs) + len(ablation_runs) + 4
+    assert rows[0]["seed"] == "0" and rows[-1]["part"] == "anchor"
 
 
 def test_second_run_loads_the_checkpoints(quick):
-    root, data = quick
-    job = ab._job("ablation", "bce", 0, ab.QUICK["ablation_epochs"], [ab.QUICK["ablation_epochs"]],
-                  {"data": "builtin", "score_data": "builtin", "limit": ab.QUICK["limit"], "samples": 50,
-                   "sample_seed": 0, "checkpoints": str(root / "ck"), "device": "cpu", "engine": "auto",
-                   "retrain": False})
-    result = ab.run_job(job)
-    assert result["epochs_trained"] == 0 and result["epochs_loaded"] == ab.QUICK["ablation_epochs"]
+    root, _ = quick
+    cfg = grid.Config(data="builtin", limit=ab.QUICK["limit"], samples=50, checkpoints=str(root / "ck"))
+    job = grid.Job("ablation", "bce", 0, ab.QUICK["ablation_epochs"], (ab.QUICK["ablation_epochs"],))
+    result = grid.run_job(ab.VARIANTS["bce"], job, cfg)
+    assert result["epochs_trained"] == 0 and result["cpu_seconds"] > 0
+    assert result["scores"]["2"]["n"] == 50
 
 
 def test_score_cards_are_reused_only_for_the_same_settings(quick):
     _, data = quick
     q = ab.QUICK
-    cfg = {"samples": q["samples"], "sample_seed": 0, "limit": q["limit"]}
-    reuse = ab.reusable_runs(data, cfg, q["limit"])
-    assert len(reuse) == len(q["seeds"]) * 2 + len(ab.VARIANTS) - 2  # gan/improved seed 0 are in both parts
-    assert set(reuse[("gan", 0, q["seed_epochs"], q["limit"])]["scores"]) == {"1", str(q["seed_epochs"])}
-    assert ab.reusable_runs(data, dict(cfg, samples=q["samples"] + 1), q["limit"]) == {}
-    assert ab.reusable_runs(data, dict(cfg, sample_seed=1), q["limit"]) == {}
-    assert ab.reusable_runs(data, dict(cfg, limit=None), 4000) == {}
+    cfg = grid.Config(data="builtin", limit=q["limit"], samples=q["samples"], sample_seed=0)
+    reuse = grid.reusable(data, cfg, q["limit"])
+    assert len(reuse) == len(q["seeds"]) * 2 + len(ab.VARIANTS) - 2  # gan/improved seed 0 are in both groups
+    assert set(reuse[("gan", 0, q["seed_epochs"])]["scores"]) == {"1", str(q["seed_epochs"])}
+    assert grid.reusable(data, grid.Config(data="builtin", samples=q["samples"] + 1), q["limit"]) == {}
+    assert grid.reusable(data, grid.Config(data="builtin", samples=q["samples"], sample_seed=1), q["limit"]) == {}
+    assert grid.reusable(data, cfg, 4000) == {}
 
 
 def test_tables_are_read_from_the_json(quick):
     root, data = quick
-    folder = root / "res" / ab.TABLE_DIR
-    for name in ("seeds.md", "seed-runs.md", "ablation.md", "anchors.md", "timing.md"):
+    folder = root / "res" / "tables"
+    for name in ab.TABLES:
         assert (folder / name).is_file()
     table = (folder / "ablation.md").read_text()
-    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| :---")]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("|:")]
     assert len(rows) == 1 + len(ab.VARIANTS) + 4  # header, variants, anchors
-    fid = data["parts"]["ablation"]["summary"]["adam"]["2"]["fid"]["mean"]
-    adam_row = next(r for r in rows if r.startswith(f"| {data['variants']['adam']['label_zh']} "))
-    assert f"{fid:.2f}" in adam_row and "SGD(lr=0.01) → Adam(lr=0.0001)" in adam_row
+    fid = ab.summaries(data, "ablation")["adam"]["2"]["fid"]["mean"]
+    adam_row = next(r for r in rows if r.startswith(f"| {data['arms']['adam']['label_zh']} "))
+    assert f"{fid:.1f}" in adam_row and "SGD(lr=0.01) → Adam(lr=0.0001)" in adam_row
     # change the numbers in the JSON: the tables follow
     changed = json.loads(json.dumps(data))
-    changed["parts"]["ablation"]["summary"]["adam"]["2"]["fid"]["mean"] = 123.456
+    for r in changed["runs"]:
+        if r["arm"] == "adam":
+            r["scores"]["2"]["fid"] = 123.456
     changed["anchors"]["noisy"]["fid"] = 45.678
-    changed["parts"]["ablation"]["budget"]["epochs"] = 7
-    for summary in changed["parts"]["ablation"]["summary"].values():
-        summary["7"] = summary.pop("2")
+    changed["groups"]["ablation"]["epochs"] = 7
+    changed["groups"]["ablation"]["score_epochs"] = [7]
+    for r in changed["runs"]:
+        if r["arm"] in changed["groups"]["ablation"]["arms"] and r["seed"] in changed["groups"]["ablation"]["seeds"]:
+            r["epochs"] = 7
+            r["scores"]["7"] = r["scores"].pop("2")
+    changed["groups"]["ablation"]["arm_epochs"] = {a: 7 for a in changed["groups"]["ablation"]["arm_epochs"]}
     text = ab.ablation_table(changed)
-    assert "123.46" in text and "45.68" in text and "训练 7 个轮次" in text
-    assert f"{fid:.2f}" not in text.split(data["variants"]["adam"]["label_zh"])[1].splitlines()[0]
+    assert "123.5" in text and "45.7" in text and "训练 7 个轮次" in text
+    assert f"{fid:.1f}" not in text.split(data["arms"]["adam"]["label_zh"])[1].splitlines()[0]
     seeds_text = ab.seeds_table(data)
-    s = data["parts"]["seeds"]["summary"]["improved"]["1"]["inception_score"]
+    s = ab.summaries(data, "seeds")["improved"]["1"]["inception_score"]
     assert f"{s['mean']:.2f} ± {s['sd']:.2f}" in seeds_text
-    assert f"{len(data['parts']['seeds']['budget']['seeds'])} 个种子" in seeds_text
+    assert f"{len(data['groups']['seeds']['seeds'])} 个种子" in seeds_text
 
 
-def test_digit_share_figure_shows_the_json_shares(quick):
+def test_digit_share_chart_shows_the_shares():
     import matplotlib
 
     matplotlib.use("Agg")
-    _, data = quick
-    shares = ab.comparison_shares(data)
-    last = ab.QUICK["seed_epochs"]
-    runs = {(r["variant"], r["seed"]): r for r in data["parts"]["seeds"]["runs"]}
-    assert list(shares.values()) == [runs[("gan", 0)]["scores"]["1"]["shares"],
-                                     runs[("gan", 0)]["scores"][str(last)]["shares"],
-                                     runs[("improved", 0)]["scores"][str(last)]["shares"]]
-    fig = ab.plot_digit_shares(shares)
-    axes = fig.axes
-    assert len(axes) == 3
-    for ax, values in zip(axes, shares.values()):
-        heights = [p.get_height() for p in ax.patches]
-        assert heights == pytest.approx([100 * v for v in values])
+    shares = {"a": [0.1] * 10, "b": [1.0] + [0.0] * 9}
+    fig = plot_digit_shares(shares)
+    assert len(fig.axes) == 2
+    for ax, values in zip(fig.axes, shares.values()):
+        assert [p.get_height() for p in ax.patches] == pytest.approx([100 * v for v in values])

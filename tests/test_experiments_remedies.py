@@ -1,4 +1,4 @@
-"""Listing 10 and gankit.remedies (issue 7): each remedy is what it claims, the listing runs, quick mode writes."""
+"""Listing 10 and experiments.remedies: each remedy is what it claims, the listing runs, quick mode writes."""
 import json
 import os
 import subprocess
@@ -12,7 +12,8 @@ from torch import nn
 from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator
 import chapter_2_3_2_10 as L10
 
-from gankit import remedies as R
+from experiments import grid
+from experiments import remedies as R
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTING = ROOT / "codes" / "chapter_2_3_2_10.py"
@@ -49,7 +50,7 @@ def test_pacgan_discriminator_judges_packs_of_two():
 
 def test_train_gan_batches_does_the_three_steps_per_batch(monkeypatch):
     torch.manual_seed(0)
-    D, G = R.PackedDiscriminator(pack=2), L10.BatchGenerator()
+    D, G = L10.BatchDiscriminator(), L10.BatchGenerator()
     calls = []
     monkeypatch.setattr(D, "train", lambda inputs, targets: calls.append(("D", inputs, targets)))
     monkeypatch.setattr(G, "train", lambda D_, inputs, targets: calls.append(("G", inputs, targets)))
@@ -59,12 +60,34 @@ def test_train_gan_batches_does_the_three_steps_per_batch(monkeypatch):
         (k1, real, t1), (k2, fake, t2), (k3, seeds, t3) = calls[3 * b:3 * b + 3]
         assert (k1, k2, k3) == ("D", "D", "G")
         assert real.shape == (n, 784) and fake.shape == (n, 784) and seeds.shape == (n, 100)
-        assert torch.equal(t1, torch.ones(n // 2, 1)) and torch.equal(t2, torch.zeros(n // 2, 1))
-        assert torch.equal(t3, torch.ones(n // 2, 1))
+        assert torch.equal(t1, torch.ones(n, 1)) and torch.equal(t2, torch.zeros(n, 1))
+        assert torch.equal(t3, torch.ones(n, 1))
         assert fake.grad_fn is None  # step 2 detaches G's output
     # every real image is used once per epoch (shuffled)
     seen = torch.cat([c[1] for c in calls if c[0] == "D"][0::2])
     assert seen.shape == (150, 784)
+
+
+def test_pacgan_trains_through_listing_10s_loop_unchanged():
+    """The packing lives in PackedDiscriminator (forward and loss), not in listing 10's loop."""
+    torch.manual_seed(0)
+    D, G = R.REMEDIES["pacgan2"].build()
+    seen = []
+
+    class Spy(R.PackedLoss):
+        def forward(self, out, target):
+            seen.append((out.shape, target.shape))
+            return super().forward(out, target)
+
+    D.loss_function = Spy()
+    before = [p.detach().clone() for p in D.parameters()]
+    L10.train_gan_batches(D, G, Images(150), batch_size=64)
+    # steps 1, 2 (D) and 3 (G, through D's loss) of batches 64, 64, 22: n/2 packs scored against n targets
+    assert [o for o, _ in seen] == [(32, 1)] * 6 + [(11, 1)] * 3
+    assert [t for _, t in seen] == [(64, 1)] * 6 + [(22, 1)] * 3
+    assert D.counter == 6 and G.counter == 3
+    assert any(not torch.equal(a, b) for a, b in zip(before, D.parameters()))
+    assert "pack" not in Path(L10.__file__).read_text()  # listing 10 knows nothing of PacGAN
 
 
 def test_listing10_help():
@@ -92,7 +115,7 @@ def test_listing10_tiny_run_and_resume(tmp_path):
 def test_every_remedy_is_a_small_change_of_the_improved_gan():
     improved_G = [type(m) for m in ImprovedGenerator().model]
     for name in R.REMEDIES:
-        D, G = R.build(name)
+        D, G = R.REMEDIES[name].build()
         assert isinstance(D, ImprovedDiscriminator) and isinstance(G, ImprovedGenerator), name
         assert [type(m) for m in G.model] == improved_G, name
         assert isinstance(D.loss_function, nn.BCELoss), name
@@ -101,7 +124,7 @@ def test_every_remedy_is_a_small_change_of_the_improved_gan():
 
 def test_feature_matching_generator_loss():
     torch.manual_seed(0)
-    D, G = R.build("feature-matching")
+    D, G = R.REMEDIES["feature-matching"].build()
     assert isinstance(D, L10.BatchDiscriminator) and isinstance(G, L10.FeatureMatchingGenerator)
     real = torch.rand(16, 784)
     D.train(real, torch.ones(16, 1))  # step 1 keeps the real batch
@@ -124,8 +147,8 @@ def test_feature_matching_generator_loss():
 
 def test_minibatch_discrimination_compares_samples():
     torch.manual_seed(0)
-    D, _ = R.build("minibatch-discrim")
-    layer = next(m for m in D.model if isinstance(m, R.MinibatchDiscrimination))
+    D, _ = R.REMEDIES["minibatch-discrim"].build()
+    layer = next(m for m in D.model if isinstance(m, R.MinibatchDiscriminationLayer))
     x = torch.randn(5, 200)
     out = layer(x)
     assert out.shape == (5, 200 + R.MBD_KERNELS)
@@ -139,7 +162,7 @@ def test_minibatch_discrimination_compares_samples():
 
 
 def test_label_smoothing_is_one_sided():
-    D, _ = R.build("label-smoothing")
+    D, _ = R.REMEDIES["label-smoothing"].build()
     seen = []
 
     class Spy(nn.BCELoss):
@@ -156,7 +179,7 @@ def test_label_smoothing_is_one_sided():
 
 def test_spectral_norm_present_and_working():
     torch.manual_seed(0)
-    D, G = R.build("spectral-norm")
+    D, G = R.REMEDIES["spectral-norm"].build()
     for i in (0, 3):
         assert nn.utils.parametrize.is_parametrized(D.model[i], "weight")
         assert any("SpectralNorm" in type(p).__name__ for p in D.model[i].parametrizations.weight)
@@ -167,9 +190,9 @@ def test_spectral_norm_present_and_working():
 
 
 def test_ttur_learning_rates():
-    D, G = R.build("ttur")
+    D, G = R.REMEDIES["ttur"].build()
     assert D.optimiser.param_groups[0]["lr"] == R.TTUR_D_LR > G.optimiser.param_groups[0]["lr"] == R.TTUR_G_LR
-    D0, G0 = R.build("minibatch")
+    D0, G0 = R.REMEDIES["minibatch"].build()
     assert D0.optimiser.param_groups[0]["lr"] == G0.optimiser.param_groups[0]["lr"] == L10.LEARNING_RATE
 
 
@@ -181,36 +204,46 @@ def _card(kl, fid, min_share=0.08):
             "density": 1.0, "coverage": 0.8, "memorised_share": 0.0}
 
 
+def _run(arm, seed, card, cpu):
+    return {"arm": arm, "seed": seed, "epochs": 20, "batch_size": 64, "generator_updates": 18760,
+            "cpu_seconds": cpu, "scores": {"20": card}}
+
+
 def test_table_and_best_come_from_the_results():
+    arms = ["minibatch", "pacgan2"]
     data = {"settings": {"data": "d", "train_images_used": 10, "samples": 5},
-            "remedy_settings": R.remedy_settings(),
+            "arms": {n: R.REMEDIES[n].describe() for n in arms},
+            "groups": {R.NAME: {"arms": arms, "seeds": [0, 1, 2], "epochs": 20, "score_epochs": [20]}},
             "anchors": {"noisy": _card(0.0, 100.0)},
-            "baselines": {},
-            "remedies": {
-                "minibatch": {"runs": [{"seed": s, "epochs": 20, "batch_size": 64, "generator_updates": 18760,
-                                        "cpu_seconds": 100.0, "card": _card(0.2, 150.0 + s)} for s in range(3)]},
-                "pacgan2": {"runs": [{"seed": s, "epochs": 20, "batch_size": 64, "generator_updates": 18760,
-                                      "cpu_seconds": 130.0, "card": _card(0.05, 90.0 + 2 * s)} for s in range(3)]}}}
-    R.analyse(data)
-    assert data["best"] == "pacgan2"
-    assert data["summary"]["pacgan2"]["goal"]["all"]
-    assert not data["summary"]["minibatch"]["goal"]["fid_below_noisy"]
-    table = R.remedies_table(data)
+            "runs": [_run("minibatch", s, _card(0.2, 150.0 + s), 100.0) for s in range(3)]
+            + [_run("pacgan2", s, _card(0.05, 90.0 + 2 * s), 130.0) for s in range(3)]}
+    result = R.analyse(data, {})
+    assert result["best"] == "pacgan2"
+    assert result["summary"]["pacgan2"]["goal"]["all"]
+    assert not result["summary"]["minibatch"]["goal"]["fid_below_noisy"]
+    table = R.remedies_table(data, {})
     assert "92.0 ± 2.0" in table and "151.0 ± 1.0" in table  # FID mean ± sd over seeds 0, 1, 2
     assert "（最佳）" in table.split("PacGAN")[1].split("\n")[0]
+    # the baselines come from the ablation's results: they join the table and the goal check
+    base = {"improved": {"epochs": 10, "runs": [(0, _card(0.01, 50.0, 0.09))]}}
+    assert R.analyse(data, base)["best"] == "pacgan2"  # a baseline is never the best remedy
+    assert "改良 GAN" in R.remedies_table(data, base)
 
 
 def test_quick_mode_writes_json_table_and_figures(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(ROOT / "codes"), TQDM_DISABLE="1")
-    cmd = [sys.executable, "-m", "gankit.remedies", "--quick", "--remedies", "minibatch", "pacgan2",
+    cmd = [sys.executable, "-m", "experiments.remedies", "--quick", "--arms", "minibatch", "pacgan2",
            "--seeds", "0", "1", "--workers", "1", "--results", str(tmp_path / "res"),
            "--out", str(tmp_path / "fig"), "--checkpoints", str(tmp_path / "ck")]
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=600, env=env, cwd=ROOT)
     assert res.returncode == 0, res.stderr[-3000:]
     data = json.loads((tmp_path / "res" / "remedies.json").read_text())
-    assert set(data["remedies"]) == {"minibatch", "pacgan2"}
-    assert [r["seed"] for r in data["remedies"]["pacgan2"]["runs"]] == [0, 1]
-    assert data["summary"]["pacgan2"]["n"] == 2 and data["best"] in data["remedies"]
+    runs = grid.group_runs(data, R.NAME)
+    assert {r["arm"] for r in runs} == {"minibatch", "pacgan2"}
+    assert [r["seed"] for r in runs if r["arm"] == "pacgan2"] == [0, 1]
+    assert all(r["cpu_seconds"] > 0 and r["generator_updates"] > 0 for r in runs)
+    result = R.analyse(data, {})
+    assert result["summary"]["pacgan2"]["n"] == 2 and result["best"] in ("minibatch", "pacgan2")
     assert data["budget_measured"]["cpu_seconds_10_epochs"] > 0
     assert set(data["anchors"]) == {"real", "noisy", "blurred", "single_digit"}
     table = (tmp_path / "res" / "tables" / "remedies.md").read_text()

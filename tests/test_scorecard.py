@@ -1,7 +1,8 @@
-"""The score card of issue 6 (gankit.classifier, gankit.evaluate) on the built-in MNIST subset.
+"""The score card (gankit.classifier, gankit.metrics, gankit.scorecard, experiments.evaluate)
+on the built-in MNIST subset.
 
-The classifier is trained once (CI size, about half a minute) and cached under
-gankit.CHECKPOINT_DIR like any other run; the real statistics are computed once.
+The classifier is trained once per test session (CI size, about half a minute) into the
+session's checkpoint folder (set by conftest.py); the real statistics are computed once.
 """
 import json
 import math
@@ -10,8 +11,11 @@ import pytest
 import torch
 
 import gankit
+from experiments import evaluate as experiment
+from experiments.models import all_models
 from gankit import classifier as clf
-from gankit import evaluate as ev
+from gankit import metrics
+from gankit import scorecard as ev
 
 BUILTIN_ACCURACY_BOUND = 0.95  # seed 0 gets 0.959 on the 1,000 built-in test images
 
@@ -53,13 +57,13 @@ def test_single_digit_anchor_is_total_collapse(anchors):
 
 
 def test_kl_and_inception_score_limits():
-    assert ev.kl_to_uniform([0.1] * 10) == pytest.approx(0.0, abs=1e-12)
-    assert ev.kl_to_uniform(torch.ones(10)) == pytest.approx(0.0, abs=1e-12)
-    assert ev.kl_to_uniform([1] + [0] * 9) == pytest.approx(math.log(10))
-    assert ev.kl_to_uniform([0.5, 0.5] + [0] * 8) == pytest.approx(math.log(5))
-    assert ev.inception_score(torch.eye(10)) == pytest.approx(10.0)  # confident and all digits
-    assert ev.inception_score(torch.eye(10)[[3] * 10]) == pytest.approx(1.0)  # one digit only
-    assert ev.digit_shares(torch.tensor([3, 3, 7, 0])).tolist() == [0.25, 0, 0, 0.5, 0, 0, 0, 0.25, 0, 0]
+    assert metrics.kl_to_uniform([0.1] * 10) == pytest.approx(0.0, abs=1e-12)
+    assert metrics.kl_to_uniform(torch.ones(10)) == pytest.approx(0.0, abs=1e-12)
+    assert metrics.kl_to_uniform([1] + [0] * 9) == pytest.approx(math.log(10))
+    assert metrics.kl_to_uniform([0.5, 0.5] + [0] * 8) == pytest.approx(math.log(5))
+    assert metrics.inception_score(torch.eye(10)) == pytest.approx(10.0)  # confident and all digits
+    assert metrics.inception_score(torch.eye(10)[[3] * 10]) == pytest.approx(1.0)  # one digit only
+    assert metrics.digit_shares(torch.tensor([3, 3, 7, 0])).tolist() == [0.25, 0, 0, 0.5, 0, 0, 0, 0.25, 0, 0]
 
 
 def test_knn_recall_and_coverage_catch_collapse():
@@ -80,7 +84,8 @@ def test_memorisation_flags_copies_of_training_images(reference, anchors):
 
 
 def test_score_generator_is_seeded_and_leaves_the_global_rng_alone(reference):
-    G, seed_fn, seed_size = ev.build_generator("improved-gan")
+    arm = all_models()["improved-gan"]
+    G, seed_fn, seed_size = arm.G(), arm.noise, arm.noise_size
     torch.manual_seed(123)
     state = torch.get_rng_state()
     first = ev.score_generator(G, seed_fn, seed_size, n=300, seed=5, reference=reference)
@@ -94,15 +99,15 @@ def test_score_generator_is_seeded_and_leaves_the_global_rng_alone(reference):
 
 
 def test_cli_scores_a_checkpoint_and_writes_json(tmp_path, reference, capsys):
-    G, _, _ = ev.build_generator("gan")
+    G = all_models()["gan"].G()
     run = "gan-builtin4000-seed0-cpu-listing"
     gankit.Checkpoints(run, tmp_path / "ckpt").save(1, {"G": G})
     out = tmp_path / "scores.json"
-    assert ev.main(["--checkpoints", str(tmp_path / "ckpt"), "--out", str(out), "-n", "200"]) == 0
+    assert experiment.main(["--checkpoints", str(tmp_path / "ckpt"), "--out", str(out), "-n", "200"]) == 0
     scores = json.loads(out.read_text())["builtin4000"]
     assert set(scores["anchors"]) == {"real", "noisy", "blurred", "single_digit"}
     card = scores["generators"][f"{run}/epoch01"]
     assert card["model"] == "gan" and card["epoch"] == 1 and card["n"] == 200
     assert scores["classifier"]["test_accuracy"] >= BUILTIN_ACCURACY_BOUND
     assert "real test images" in capsys.readouterr().out
-    assert ev.read_scores("builtin4000", out)["generators"] == scores["generators"]
+    assert experiment.read_json(out)["builtin4000"]["generators"] == scores["generators"]

@@ -1,0 +1,106 @@
+"""Every model of the book by name: what to build, how to train it, how to draw samples.
+
+An ``Arm`` is one model configuration of an experiment. The chapter's own
+models are defined here; the ablation variants and the remedies are defined
+in their experiments and join the registry through ``all_models()``, keyed
+by their checkpoint prefix (the first part of a run name).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import torch
+from torch import nn
+
+from chapter_2_3_2_03 import Discriminator
+from chapter_2_3_2_04 import generate_random
+from chapter_2_3_2_06 import Generator
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
+from chapter_2_3_2_10 import BatchDiscriminator, FeatureMatchingGenerator
+
+PER_SAMPLE, BATCHES = "samples", "batches"  # listing 08's train_gan, listing 10's train_gan_batches
+
+
+@dataclass(frozen=True)
+class Arm:
+    """One model configuration: its classes, noise, checkpoint prefix and training loop."""
+
+    name: str  # the name in an experiment's tables and results file
+    label: str  # English, for logs and the results file
+    label_zh: str  # for the chapter's tables
+    D: type
+    G: type
+    noise: Callable  # the generator's input: generate_random or generate_random_seed
+    noise_size: int
+    prefix: str  # checkpoint run prefix: the model's name in the registry
+    trainer: str = PER_SAMPLE
+    source: str = ""  # where the idea comes from
+    cost: float = 1.0  # relative CPU per epoch, to schedule the longest runs first
+    epochs_factor: float = 1.0  # epochs relative to the experiment's budget (equal CPU time)
+
+    def build(self):
+        """(D, G), untrained."""
+        return self.D(), self.G()
+
+    def describe(self) -> dict:
+        """What the model is made of, read from the built objects (not typed)."""
+        with torch.random.fork_rng(devices=[]):
+            D, G = self.build()
+        return {
+            "label": self.label, "label_zh": self.label_zh, "source": self.source, "run_prefix": self.prefix,
+            "trainer": self.trainer,
+            "D": f"{type(D).__name__}: {' > '.join(type(m).__name__ for m in D.model)}",
+            "G": f"{type(G).__name__}: {' > '.join(type(m).__name__ for m in G.model)}",
+            "D_hidden": _hidden(D), "G_hidden": _hidden(G),
+            "loss": type(D.loss_function).__name__,
+            "D_optimiser": _optimiser(D), "G_optimiser": _optimiser(G),
+            "seed_function": self.noise.__name__, "seed_size": self.noise_size,
+            "seed_distribution": _distribution(self.noise),
+        }
+
+
+def improved_hidden(inputs: int, width: int = 200) -> list[nn.Module]:
+    """Listing 09's hidden block: Linear(inputs, width) → LayerNorm(width) → LeakyReLU(0.02)."""
+    return [nn.Linear(inputs, width), nn.LayerNorm(width), nn.LeakyReLU(0.02)]
+
+
+def _hidden(model) -> str:
+    """The hidden block of a listing network, e.g. ``Sigmoid`` or ``LayerNorm + LeakyReLU(0.02)``."""
+    parts = []
+    for m in list(model.model)[1:-2]:
+        if isinstance(m, nn.LeakyReLU):
+            parts.append(f"LeakyReLU({m.negative_slope})")
+        elif not isinstance(m, nn.Linear):
+            parts.append(type(m).__name__)
+    return " + ".join(parts)
+
+
+def _optimiser(model) -> str:
+    return f"{type(model.optimiser).__name__}(lr={model.optimiser.param_groups[0]['lr']})"
+
+
+def _distribution(noise) -> str:
+    """``uniform`` or ``normal``, told from 10,000 draws (PyTorch's random state is left as it was)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        x = noise(10000)
+    return "uniform" if float(x.min()) >= 0 and float(x.max()) < 1 else "normal"
+
+
+FIRST_GAN = Arm("gan", "first GAN (MSE, SGD, Sigmoid, 1 uniform seed)", "第一个 GAN（清单 03、06）",
+                Discriminator, Generator, generate_random, 1, "gan")
+IMPROVED_GAN = Arm("improved", "all five (listing 09)", "五项全改（清单 09）",
+                   ImprovedDiscriminator, ImprovedGenerator, generate_random_seed, 100, "improved-gan",
+                   cost=2.25)
+FEATURE_MATCHING = Arm("feature-matching", "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
+                       BatchDiscriminator, FeatureMatchingGenerator, generate_random_seed, 100,
+                       "remedy-feature-matching", BATCHES, "Salimans et al. 2016")
+
+
+def all_models() -> dict[str, Arm]:
+    """Every model of the book, keyed by checkpoint prefix, in the order the book meets them."""
+    from . import ablation, remedies
+
+    arms = [FIRST_GAN, IMPROVED_GAN, *ablation.VARIANTS.values(), *remedies.REMEDIES.values()]
+    return {arm.prefix: arm for arm in arms}

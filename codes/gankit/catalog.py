@@ -1,0 +1,89 @@
+"""What the chapter is made of: its listings, its notebooks and every figure, in one place.
+
+The listings' save calls (``save_figure`` refuses an unknown name), ``make
+figures`` and the tests all read ``FIGURES``; listings and notebooks are found
+in their folders, so adding one needs no list to be updated by hand.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .paths import PROJECT_ROOT
+
+CODES_DIR = PROJECT_ROOT / "codes"
+BOOK_DIR = PROJECT_ROOT / "book"
+CHAPTER = BOOK_DIR / "chapter_2_3_2.md"
+LISTING_PATTERN = "chapter_2_3_2_[0-9][0-9].py"
+NOTEBOOK_PATTERN = "notebook_*.ipynb"
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One figure: its file name (without .png), its number in the book, the code that saves it."""
+
+    name: str
+    number: str | None  # "2-56" is shown as 图2-56; None: saved for the notebooks, not numbered
+    made_by: str  # a listing, a notebook or a make target
+
+    @property
+    def label(self) -> str:
+        """The figure's label in the chapter (``fig-2-56``), the target of its {ref} links."""
+        return f"fig-{self.name}"
+
+
+FIGURES = {f.name: f for f in [
+    Figure("2-56", "2-56", "chapter_2_3_2_02.py"),
+    Figure("2-57", "2-57", "chapter_2_3_2_05.py"),
+    Figure("2-58", "2-58", "notebook_2_gan.ipynb"),
+    Figure("2-59", "2-59", "notebook_2_gan.ipynb"),
+    Figure("2-60", "2-60", "chapter_2_3_2_07.py"),
+    Figure("2-61", "2-61", "notebook_2_gan.ipynb"),
+    Figure("2-62", "2-62", "chapter_2_3_2_08.py"),
+    Figure("2-63", "2-63", "chapter_2_3_2_08.py"),
+    Figure("2-64", "2-64", "chapter_2_3_2_08.py"),
+    Figure("gan-losses-10-epochs", None, "chapter_2_3_2_08.py"),
+    Figure("2-65", "2-65", "notebook_2_gan.ipynb"),
+    Figure("2-66", "2-66", "chapter_2_3_2_09.py"),
+    Figure("improved-gan-losses-10-epochs", None, "chapter_2_3_2_09.py"),
+    Figure("mode-collapse-comparison", "2-67", "notebook_3_improved_gan.ipynb"),
+    Figure("2-68", "2-68", "chapter_2_3_2_10.py"),
+    Figure("remedy-feature-matching-d-loss", None, "chapter_2_3_2_10.py"),
+    Figure("2-69", "2-69", "make remedies"),
+]}
+
+# (loss figure, output figure) of listings 08 and 09 for the chapter's runs: (prefix, epochs) -> names
+GAN_FIGURES = {
+    ("gan", 1): ("2-62", "2-63"),
+    ("gan", 10): ("gan-losses-10-epochs", "2-64"),
+    ("improved-gan", 10): ("improved-gan-losses-10-epochs", "2-66"),
+}
+
+
+def figure_names(prefix: str, epochs: int) -> tuple[str, str]:
+    """(loss figure, output figure) file names of a GAN run; other runs get descriptive names."""
+    return GAN_FIGURES.get((prefix, epochs), (f"{prefix}-losses-{epochs}-epochs", f"{prefix}-outputs-{epochs}-epochs"))
+
+
+def is_known(name: str) -> bool:
+    """A registered figure, or a descriptive name of a run outside the chapter's settings."""
+    return name in FIGURES or name.endswith("-epochs")
+
+
+def numbered() -> list[Figure]:
+    """The figures the book numbers, in order."""
+    return sorted((f for f in FIGURES.values() if f.number), key=lambda f: int(f.number.split("-")[1]))
+
+
+def made_by(source: str) -> list[str]:
+    """Names of the figures that ``source`` (a listing, notebook or make target) saves."""
+    return [f.name for f in FIGURES.values() if f.made_by == source]
+
+
+def listings() -> list[str]:
+    """File names of the listings, in order (found in codes/)."""
+    return sorted(p.name for p in CODES_DIR.glob(LISTING_PATTERN))
+
+
+def notebooks() -> list[str]:
+    """File names of the notebooks, in order (found in book/)."""
+    return sorted(p.name for p in BOOK_DIR.glob(NOTEBOOK_PATTERN))

@@ -1,0 +1,76 @@
+"""The project's settings: environment variables, their flags, defaults and how they are read.
+
+Every setting has one home here; ``cli.parse_args`` turns them into the flags
+every listing shares, the experiments (``codes/experiments``) use the same ones.
+A malformed value ends in one clear line naming the variable and the fix.
+"""
+from __future__ import annotations
+
+import os
+
+DATA_ENV = "GANBOOK_DATA"
+DEVICE_ENV = "GANBOOK_DEVICE"
+SEED_ENV = "GANBOOK_SEED"
+QUICK_ENV = "GANBOOK_QUICK"
+CHECKPOINTS_ENV = "GANBOOK_CHECKPOINTS"
+FIGURES_ENV = "GANBOOK_FIGURES"
+RESULTS_ENV = "GANBOOK_RESULTS"
+
+DATA_CHOICES = "a .csv file, a folder with MNIST IDX files, 'download', 'builtin' or 'auto'"
+DATA_HELP = (f"MNIST source: a .csv file, a folder with MNIST IDX files, 'download', "
+             f"'builtin' (5,000-image subset) or 'auto' (${DATA_ENV})")
+DEVICE_HELP = f"auto (CUDA, then Apple MPS, then CPU), cuda, mps or cpu (${DEVICE_ENV})"
+SEED_HELP = f"随机数种子 (random seed) of weights and noise, 0 to 2**32 - 1 (${SEED_ENV})"
+MAX_SEED = 2**32 - 1  # torch.manual_seed accepts more, numpy's seed no more than this
+
+TRUE_WORDS = ("1", "true", "yes", "on")
+FALSE_WORDS = ("", "0", "false", "no", "off")
+
+
+class SettingError(ValueError):
+    """A setting (environment variable or flag) has a value the project cannot use."""
+
+
+def flag(name: str, default: bool = False) -> bool:
+    """A yes/no environment variable: 1/true/yes/on or 0/false/no/off (any case)."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise SettingError(f"${name}={value!r} is not a yes/no value; use 1 or 0 (true/false, yes/no, on/off).")
+
+
+def quick() -> bool:
+    """The quick configuration (``GANBOOK_QUICK=1``): built-in data, outputs under ``_build/quick``."""
+    return flag(QUICK_ENV)
+
+
+def data_source(value: str | None = None) -> str:
+    """The MNIST source: ``value``, else ``$GANBOOK_DATA``, else ``builtin`` (quick) or ``auto``."""
+    return value or os.environ.get(DATA_ENV) or ("builtin" if quick() else "auto")
+
+
+def parse_seed(text, where: str = "--seed") -> int:
+    """A 随机数种子 as an int in 0 .. 2**32 - 1 (``where`` names the flag or variable)."""
+    try:
+        seed = int(str(text).strip())
+    except ValueError:
+        raise SettingError(f"{where} {text!r} is not a whole number; use an integer 0 to {MAX_SEED}.") from None
+    if not 0 <= seed <= MAX_SEED:
+        raise SettingError(f"{where} {seed} is out of range; use an integer 0 to {MAX_SEED}.")
+    return seed
+
+
+def seed() -> int:
+    """``$GANBOOK_SEED``, 0 when unset."""
+    value = os.environ.get(SEED_ENV)
+    return 0 if value in (None, "") else parse_seed(value, f"${SEED_ENV}")
+
+
+def device() -> str:
+    """``$GANBOOK_DEVICE``, ``auto`` when unset."""
+    return os.environ.get(DEVICE_ENV) or "auto"

@@ -1,0 +1,71 @@
+"""Writing and reading the project's files safely: one atomic writer for every file.
+
+A file is written to a unique temporary file in the same folder, flushed to
+disk, then renamed over the target, so a reader never sees half a file and two
+writers never share a temporary name. A corrupt or unreadable JSON file gives
+one ``StorageError`` that names the file and the fix.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+
+class StorageError(RuntimeError):
+    """A results file cannot be read or written; the message names it and the fix."""
+
+
+def atomic_write_bytes(path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (unique temporary file, fsync, rename)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def atomic_write_text(path, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def rounded(value, digits: int = 4):
+    """Floats to ``digits`` decimals, NaN/inf to None, recursively: one rule for every results file."""
+    if isinstance(value, float):
+        return round(value, digits) if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: rounded(v, digits) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(v, digits) for v in value]
+    return value
+
+
+def write_json(path, data, digits: int | None = 4) -> Path:
+    """``data`` as indented UTF-8 JSON, floats rounded to ``digits`` decimals, written atomically."""
+    if digits is not None:
+        data = rounded(data, digits)
+    return atomic_write_text(path, json.dumps(data, indent=1, ensure_ascii=False) + "\n")
+
+
+def read_json(path, default=None, producer: str = "the command that wrote it"):
+    """The JSON in ``path``; ``default`` when it does not exist; StorageError when it is corrupt."""
+    path = Path(path)
+    if not path.is_file():
+        return {} if default is None else default
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise StorageError(f"{path} is unreadable or corrupt ({type(err).__name__}: {err}). "
+                           f"Restore it (git checkout -- {path.name} for a committed file) "
+                           f"or delete it and run {producer} again.") from None
