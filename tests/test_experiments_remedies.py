@@ -106,7 +106,8 @@ def test_listing10_tiny_run_and_resume(tmp_path):
     assert res.returncode == 0, res.stderr
     assert "seed: 0" in res.stdout and "generator_loss: feature matching" in res.stdout
     assert (tmp_path / "fig" / "2-68.png").is_file()
-    assert (tmp_path / "ck" / "remedy-feature-matching-builtin256-seed0-cpu" / "epoch01.pt").is_file()
+    runs = list((tmp_path / "ck").glob("remedy-feature-matching-builtin256-seed0-cpu-*"))
+    assert len(runs) == 1 and (runs[0] / "epoch01.pt").is_file()
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
 

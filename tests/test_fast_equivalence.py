@@ -309,9 +309,9 @@ def test_unsupported_models_are_named(change, words):
     change(D, G)
     reason = fast.unsupported_reason(D, G, generate_random, "cpu")
     assert reason is not None and words in reason, reason
-    assert resolve_engine("auto", D, G, generate_random, torch.device("cpu")) == "listing"
+    assert resolve_engine("auto", D, G, train_gan, generate_random, torch.device("cpu"))[0] == "listing"
     with pytest.raises(EngineError, match=words):
-        resolve_engine("fast", D, G, generate_random, torch.device("cpu"))
+        resolve_engine("fast", D, G, train_gan, generate_random, torch.device("cpu"))
 
 
 def test_other_devices_seeds_and_methods_are_named():
@@ -321,7 +321,7 @@ def test_other_devices_seeds_and_methods_are_named():
     assert "shape" in fast.unsupported_reason(D, G, lambda size: torch.rand(size + 1), "cpu")
     assert "float64" in fast.unsupported_reason(D, G, lambda size: torch.rand(size, dtype=torch.float64), "cpu")
     assert "train" in fast.unsupported_reason(OverriddenTrainD(), G, generate_random, "cpu")
-    assert resolve_engine("auto", D, G, generate_random, torch.device("cpu")) == "fast"
-    assert resolve_engine("listing", D, G, generate_random, torch.device("cpu")) == "listing"
+    assert resolve_engine("auto", D, G, train_gan, generate_random, torch.device("cpu")) == ("fast", "")
+    assert resolve_engine("listing", D, G, train_gan, generate_random, torch.device("cpu"))[0] == "listing"
     with pytest.raises(ValueError):
         fast.FastGAN(D, G, generate_random, 100)  # G takes one seed value, not 100

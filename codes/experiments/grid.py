@@ -95,13 +95,13 @@ def train(arm: Arm, seed: int, cfg: Config, epochs: int, log=print):
     if arm.trainer == BATCHES:
         from chapter_2_3_2_10 import BATCH_SIZE
 
-        engine, batch = None, {"batch_size": BATCH_SIZE}
+        batch = {"batch_size": BATCH_SIZE}
         ckpt = gankit.train_run(arm.prefix, options, dataset, {"D": D, "G": G},
                                 lambda epoch: train_gan_batches(D, G, dataset), log=log)
     else:
-        engine = gankit.train_gan_epochs(arm.prefix, options, dataset, D, G, train_gan, arm.noise,
-                                         arm.noise_size, log=log)
-        ckpt = gankit.Checkpoints(gankit.run_name(arm.prefix, dataset, options, engine), cfg.checkpoints)
+        ckpt = gankit.train_gan_epochs(arm.prefix, options, dataset, D, G, train_gan, arm.noise,
+                                       arm.noise_size, log=log)
+    engine = gankit.RunName.parse(ckpt.run_name).engine
     trained = [e for e, t in ckpt.times().items() if e <= epochs and t["at"] >= started]
     record = {"arm": arm.name, "seed": seed, "run": ckpt.run_name, "engine": engine, "epochs": epochs,
               "images": len(dataset), "epochs_trained": len(trained),
@@ -350,19 +350,27 @@ def _budget(experiment: Experiment, args) -> dict:
     return budget
 
 
-def _available(experiment: Experiment, jobs: list[Job], cfg: Config, data_key: str) -> list[Job]:
-    """The jobs whose checkpoint at their last epoch exists."""
-    from gankit.training import resolve_engine
+def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
+    """The jobs whose checkpoint at their last epoch exists (the run names need the data and models)."""
+    from chapter_2_3_2_02 import MnistDataset
+    from chapter_2_3_2_08 import train_gan
+    from chapter_2_3_2_10 import train_gan_batches
+    from gankit.training import resolve_engine, run_name
 
     device = gankit.use_device(cfg.device)
+    dataset = MnistDataset(cfg.data, cfg.limit)
     kept = []
     for job in jobs:
         arm = experiment.arms[job.arm]
-        engine = None
-        if arm.trainer != BATCHES:
-            D, G = arm.build()
-            engine = resolve_engine(cfg.engine, D, G, arm.noise, device)
-        run = gankit.RunName(arm.prefix, data_key, job.seed, device.type, engine)
+        D, G = arm.build()
+        options = gankit.TrainingOptions(epochs=job.epochs, seed=job.seed, device=device, engine=cfg.engine,
+                                         checkpoints=cfg.checkpoints)
+        if arm.trainer == BATCHES:
+            run = run_name(arm.prefix, dataset, options, None, {"D": D, "G": G},
+                           (lambda epoch: train_gan_batches(D, G, dataset),))
+        else:
+            engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
+            run = run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise))
         if job.epochs in gankit.Checkpoints(run, cfg.checkpoints).epochs_saved():
             kept.append(job)
     return kept
@@ -415,7 +423,7 @@ def _main(experiment, write_outputs, args, finish) -> int:
             print(f"trained {record['run']}: {job.epochs} epochs, {record['cpu_seconds']} s CPU", flush=True)
         return 0
     if args.available:
-        jobs = _available(experiment, jobs, cfg, train_data.key(used))
+        jobs = _available(experiment, jobs, cfg)
         print(f"available: {len(jobs)} runs with checkpoints")
     run_settings = {"data": train_data.source, "data_key": train_data.key(used), "train_images_used": used,
                     "samples": cfg.samples, "sample_seed": cfg.sample_seed, "workers": workers,

@@ -1,9 +1,10 @@
 """The name of a training run: what was trained, on which data, with which seed, how.
 
-``gan-idx60000-seed0-cpu-fast`` is the first GAN (prefix ``gan``) on the
-60,000 MNIST IDX training images, 随机数种子 0, on the CPU, with the fast
-engine. Built and parsed here only; a run's checkpoints live in a folder of
-this name, so different settings never share a checkpoint.
+``gan-idx60000-seed0-cpu-fast-1a2b3c4d5e`` is the first GAN (prefix ``gan``)
+on the 60,000 MNIST IDX training images, 随机数种子 0, on the CPU, with the
+fast engine, and the fingerprint of its code, hyperparameters and data
+(``gankit.fingerprint``). Built and parsed here only; a run's checkpoints live
+in a folder of this name, so different settings never share a checkpoint.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 _PATTERN = re.compile(r"(?P<prefix>[a-z0-9-]+?)-(?P<data>(?P<kind>[a-z]+)(?P<count>\d+))-seed(?P<seed>\d+)"
-                      r"-(?P<device>cpu|cuda|mps)(?:-(?P<engine>[a-z]+))?")
+                      r"-(?P<device>cpu|cuda|mps)(?:-(?P<engine>listing|fast))?(?:-(?P<fingerprint>[0-9a-f]{10}))?")
 
 
 @dataclass(frozen=True)
@@ -23,10 +24,11 @@ class RunName:
     seed: int
     device: str  # cpu, cuda or mps
     engine: str | None = None  # listing or fast for the per-sample GANs; None when only one exists
+    fingerprint: str | None = None  # code, hyperparameters and data (gankit.fingerprint)
 
     def __str__(self) -> str:
-        parts = [self.prefix, self.data, f"seed{self.seed}", self.device]
-        return "-".join(parts + ([self.engine] if self.engine else []))
+        parts = [self.prefix, self.data, f"seed{self.seed}", self.device, self.engine, self.fingerprint]
+        return "-".join(p for p in parts if p)
 
     @classmethod
     def parse(cls, name: str) -> "RunName | None":
@@ -34,7 +36,7 @@ class RunName:
         m = _PATTERN.fullmatch(name)
         if not m:
             return None
-        return cls(m["prefix"], m["data"], int(m["seed"]), m["device"], m["engine"])
+        return cls(m["prefix"], m["data"], int(m["seed"]), m["device"], m["engine"], m["fingerprint"])
 
     @property
     def data_kind(self) -> str:

@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from . import paths
 from .checkpoints import Checkpoints
+from .fingerprint import run_fingerprint
 from .runs import RunName
 
 ENGINES = ("auto", "listing", "fast")
@@ -81,46 +82,56 @@ def train_epochs(run_name, models: dict, one_epoch: Callable[[int], None], epoch
     return ckpt
 
 
-def run_name(prefix: str, dataset, options: TrainingOptions, engine: str | None = None) -> RunName:
-    """The run of ``prefix`` on ``dataset`` (a listing's MnistDataset or an MnistData) with ``options``."""
+def run_name(prefix: str, dataset, options: TrainingOptions, engine: str | None, models: dict,
+             code) -> RunName:
+    """The run of ``prefix`` on ``dataset`` (a listing's MnistDataset or an MnistData) with ``options``:
+    its name ends with the fingerprint of the models' code and hyperparameters, ``code`` (the
+    training loop and the functions it calls) and the data (``gankit.fingerprint``)."""
     data = getattr(dataset, "data", dataset)
-    return RunName(prefix, data.key(len(dataset)), options.seed, torch.device(options.device).type, engine)
+    return RunName(prefix, data.key(len(dataset)), options.seed, torch.device(options.device).type, engine,
+                   run_fingerprint(models, code, dataset))
 
 
 def train_run(prefix: str, options: TrainingOptions, dataset, models: dict,
-              one_epoch: Callable[[int], None], engine: str | None = None, log=print) -> Checkpoints:
-    """Train (or load, or resume) ``models`` for ``options.epochs`` epochs in the run named by its settings."""
-    return train_epochs(run_name(prefix, dataset, options, engine), models, one_epoch, options.epochs,
-                        options.retrain, options.checkpoints, log=log)
+              one_epoch: Callable[[int], None], engine: str | None = None, log=print, code=None) -> Checkpoints:
+    """Train (or load, or resume) ``models`` for ``options.epochs`` epochs in the run named by what
+    determines it; ``code`` (default: ``one_epoch`` and what it calls) is the training code."""
+    name = run_name(prefix, dataset, options, engine, models, code or (one_epoch,))
+    return train_epochs(name, models, one_epoch, options.epochs, options.retrain, options.checkpoints, log=log)
 
 
-def resolve_engine(requested: str, D, G, generate_seed, device) -> str:
-    """``listing`` or ``fast``: the engine that will train D and G for the ``requested`` one."""
+def resolve_engine(requested: str, D, G, train_gan, generate_seed, device) -> tuple[str, str]:
+    """(engine, why): ``listing`` or ``fast``, the engine that trains D and G for the ``requested``
+    one, and a sentence when ``auto`` could not take the fast engine."""
     requested = (requested or "auto").lower()
     if requested not in ENGINES:
         raise EngineError(f"unknown --engine {requested!r}; choose one of {', '.join(ENGINES)}")
     if requested == "listing":
-        return "listing"
+        return "listing", ""
     try:
         from . import fast
     except ImportError as err:
         if requested == "fast":
             raise EngineError(f"--engine fast needs numba ({err}); pip install -r requirements.txt") from None
-        return "listing"
-    why_not = fast.unsupported_reason(D, G, generate_seed, device)
+        return "listing", f"the fast engine needs numba ({err})"
+    changed = fast.unproven(D, G, train_gan, generate_seed)
+    why_not = (f"the printed code was changed ({', '.join(n.split(':')[1] for n in changed)}); the fast "
+               "engine stands in only for the code it was checked against" if changed
+               else fast.unsupported_reason(D, G, generate_seed, device))
     if why_not is None:
-        return "fast"
+        return "fast", ""
     if requested == "fast":
         raise EngineError(f"--engine fast cannot train these models: {why_not}. Use --engine listing.")
-    return "listing"
+    return "listing", why_not
 
 
 def train_gan_epochs(prefix: str, options: TrainingOptions, dataset, D, G, train_gan, generate_seed,
-                     seed_size: int, log=print) -> str:
-    """Train (or load, or resume) D and G for ``options.epochs`` epochs; return the engine used."""
+                     seed_size: int, log=print) -> Checkpoints:
+    """Train (or load, or resume) D and G for ``options.epochs`` epochs; return the run's checkpoints
+    (``RunName.parse(ckpt.run_name).engine`` tells the engine used)."""
     from .cli import report
 
-    engine = resolve_engine(options.engine, D, G, generate_seed, options.device)
+    engine, why = resolve_engine(options.engine, D, G, train_gan, generate_seed, options.device)
     if engine == "fast":
         from .fast import FastGAN
 
@@ -133,5 +144,7 @@ def train_gan_epochs(prefix: str, options: TrainingOptions, dataset, D, G, train
             train_gan(D, G, dataset, generate_seed, seed_size)
 
     report(options, dataset, engine=engine)
-    train_run(prefix, options, dataset, {"D": D, "G": G}, one_epoch, engine, log=log)
-    return engine
+    if why:
+        log(f"engine: listing, the code as printed ({why})")
+    return train_run(prefix, options, dataset, {"D": D, "G": G}, one_epoch, engine, log=log,
+                     code=(train_gan, generate_seed))
