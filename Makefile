@@ -15,11 +15,11 @@ install: ## install the pinned Python packages
 figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains)
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 
-bench: ## speed of one training step: listing code against the fast engine
-	$(PYTHON) bench/bench_training.py --record
+bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
+	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
 
-book: ## build the HTML book (warnings are errors); never retrains
-	jupyter-book build . -W -n --keep-going
+book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
+	$(PYTHON) tools/build_book.py $(if $(RUN),--run $(RUN),)
 
 test: ## the test suite, notebooks included (nbval)
 	$(PYTHON) -m pytest

@@ -1,7 +1,7 @@
 """Test set-up: codes/ on sys.path, the quick configuration, a private checkpoint folder, nbval.
 
-Notebooks under test run in the quick configuration (built-in data, outputs under
-``_build/quick``) unless the caller says otherwise. Trained models and numba's
+Notebooks under test run in the quick configuration (built-in data, outputs in a run
+folder under ``_build/runs``) unless the caller says otherwise. Trained models and numba's
 compiled kernels go to a folder of this test session, so the tests write nothing
 into the working tree and take the same time whatever an earlier run left behind;
 the kernels nbval starts inherit this environment.

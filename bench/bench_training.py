@@ -131,8 +131,9 @@ def main(argv=None):
         measured.update({f"{key}_listing_ms": lc / 1000, f"{key}_fast_ms": fc / 1000,
                          f"{key}_listing_10_epochs_min": minutes(lc), f"{key}_fast_10_epochs_min": minutes(fc)})
     if args.record:
-        gankit.record_metrics(bench_threads=os.cpu_count(), **measured)
-        print(f"recorded in {gankit.paths.relative(gankit.RESULTS_DIR / gankit.results.METRICS_FILE)}")
+        reference = gankit.results_dir(None)  # speed does not depend on the data: the book's numbers
+        gankit.record_metrics(reference, bench_threads=os.cpu_count(), **measured)
+        print(f"recorded in {gankit.paths.relative(reference / gankit.results.METRICS_FILE)}")
     print()
     print("load average (1, 5, 15 min) after:  " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"10 epochs = {EPOCHS * IMAGES:,} iterations, projected from wall time per iteration.")

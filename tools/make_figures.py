@@ -1,19 +1,24 @@
 """`make figures`: train what is missing (in parallel), run the notebooks, check every figure.
 
-1. The first GAN (10 epochs, saving every epoch) and the improved GAN (10 epochs)
-   are independent, so they train at the same time in two processes with one
-   thread each when the machine has two or more cores. Existing checkpoints are
-   loaded instead (``--retrain`` or ``RETRAIN=1`` trains again).
-2. The notebooks in book/ are executed in place, so their stored outputs
-   are those of this run; they load the checkpoints and write the figures.
-3. Every expected figure must exist afterwards.
+1. Says what it uses: data, 随机数种子, device, engine, and where the outputs go:
+   the reference configuration (full MNIST, seed 0) writes the book's own figures,
+   results and notebooks; any other writes to ``_build/runs/<data>-seed<seed>/``.
+2. Trains the GANs the notebooks show (the first GAN 10 epochs, saving every epoch;
+   the improved GAN 10 epochs; listing 10, 20 epochs) in parallel processes with one
+   thread each, showing each one's epochs and an estimate of the time left.
+   Existing checkpoints are loaded instead (``--retrain`` or ``RETRAIN=1`` trains again).
+3. Executes the notebooks (reference: in place, in book/), with an estimate from
+   the last run's times; they load the checkpoints and write the figures.
+4. Checks that every figure exists.
 
 Settings as everywhere: GANBOOK_DATA, GANBOOK_DEVICE, GANBOOK_SEED, GANBOOK_QUICK.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -23,49 +28,76 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "codes"))
 
 import gankit  # noqa: E402
-
-from gankit import catalog  # noqa: E402
+from gankit import catalog, paths, settings  # noqa: E402
+from gankit.cli import CLEAR_ERRORS  # noqa: E402
 
 NOTEBOOKS = catalog.notebooks()
 # every figure of the chapter but those of a long experiment (2-69: make remedies)
 FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswith("make ")]
-PRETRAIN = [["chapter_2_3_2_08.py", "--epochs", "10"], ["chapter_2_3_2_09.py", "--epochs", "10"]]
+# (listing, epochs, what it is): the trainings the notebooks load
+PRETRAIN = [("chapter_2_3_2_08.py", 10, "first GAN"), ("chapter_2_3_2_09.py", 10, "improved GAN"),
+            ("chapter_2_3_2_10.py", 20, "listing 10")]
+TIMES = paths.LOG_DIR / "make_figures_times.json"  # seconds each stage took last time, for estimates
+POLL_SECONDS = 15
 
 
 def environment() -> dict:
     env = dict(os.environ)
-    data = env.get("GANBOOK_DATA")
+    data = env.get(settings.DATA_ENV)
     if data and data not in ("auto", "builtin", "download") and Path(data).exists():
-        env["GANBOOK_DATA"] = str(Path(data).resolve())  # the notebooks run in book/
+        env[settings.DATA_ENV] = str(Path(data).resolve())  # the notebooks run in book/
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "codes"), env.get("PYTHONPATH", "")])
     return env
 
 
-def pretrain(env: dict, retrain: bool) -> None:
-    parallel = (os.cpu_count() or 1) >= 2
-    threads = "1" if parallel else str(os.cpu_count() or 1)
-    logs = ROOT / "_build" / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    jobs = []
-    for listing, *flags in PRETRAIN:
-        cmd = [sys.executable, str(ROOT / "codes" / listing), *flags, "--out", str(logs / "figures")]
-        if retrain:
-            cmd.append("--retrain")
-        log = open(logs / f"{listing[:-3]}.log", "w")
-        print("training:", " ".join(cmd[1:]), f"(log: {os.path.relpath(log.name, ROOT)})", flush=True)
-        job = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                               env={**env, "OMP_NUM_THREADS": threads, "MKL_NUM_THREADS": threads})
-        jobs.append((listing, job, log))
-        if not parallel:
-            job.wait()
-    for listing, job, log in jobs:
-        if job.wait() != 0:
-            log.close()
-            sys.exit(f"{listing} failed; see {log.name}")
-        log.close()
+def minutes(seconds: float) -> str:
+    return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
-def execute(notebook: Path, env: dict) -> None:
+def pretrain(env: dict, retrain: bool, times: dict) -> None:
+    """The three trainings, at most one per core, with a progress line every POLL_SECONDS."""
+    cores = max(1, os.cpu_count() or 1)
+    paths.LOG_DIR.mkdir(parents=True, exist_ok=True)
+    waiting, running = list(PRETRAIN), {}
+    while waiting or running:
+        while waiting and len(running) < cores:
+            listing, epochs, what = waiting.pop(0)
+            cmd = [sys.executable, str(ROOT / "codes" / listing), "--epochs", str(epochs),
+                   "--out", str(paths.LOG_DIR / "figures")] + (["--retrain"] if retrain else [])
+            log_path = paths.LOG_DIR / f"{listing[:-3]}.log"
+            log = open(log_path, "w")
+            print(f"training: {what} ({listing}, {epochs} epochs; log {paths.relative(log_path)})", flush=True)
+            job = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
+                                   env={**env, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TQDM_DISABLE": "1"})
+            running[what] = (job, log, log_path, epochs, time.perf_counter())
+        time.sleep(POLL_SECONDS)
+        states = []
+        for what, (job, log, log_path, epochs, began) in list(running.items()):
+            text = log_path.read_text(errors="replace")
+            finished = max([int(n) for n in re.findall(r"epoch(\d+)\.pt", text)] or [0])
+            elapsed = time.perf_counter() - began
+            if job.poll() is not None:
+                log.close()
+                if job.returncode != 0:
+                    sys.exit(f"{what} failed (exit {job.returncode}); see {paths.relative(log_path)}:\n"
+                             + "\n".join(text.splitlines()[-5:]))
+                times[what] = elapsed
+                print(f"training: {what} done in {minutes(elapsed)}", flush=True)
+                del running[what]
+                continue
+            fresh = len(re.findall(r"checkpoint: saved", text))
+            left = ""
+            if fresh:
+                left = f", about {minutes(elapsed / fresh * (epochs - finished))} left"
+            elif times.get(what):
+                left = f", about {minutes(max(0.0, times[what] - elapsed))} left (last run's time)"
+            states.append(f"{what} {finished}/{epochs} epochs{left}")
+        if states:
+            print("training: " + "; ".join(states), flush=True)
+
+
+def execute(notebook: Path, out: Path, env: dict) -> None:
+    """Run ``notebook`` (in book/, where its %run paths point) and write it with its outputs to ``out``."""
     import nbformat
     from nbclient import NotebookClient
 
@@ -78,28 +110,52 @@ def execute(notebook: Path, env: dict) -> None:
     finally:
         os.environ.clear()
         os.environ.update(old)
-    nbformat.write(nb, notebook)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, out)
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--retrain", action="store_true", help="train every GAN again from scratch")
     args = parser.parse_args()
+    try:
+        seed = settings.seed()
+        data = gankit.load_mnist(settings.data_source(), quiet=True)
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    paths.note_run(seed, None, settings.data_source())
+    run = paths.run_name(data)
+    where = ("the reference run: the book's own figures, results and notebooks" if run is None else
+             f"a run of its own in {paths.relative(paths.run_root(run))} (the reference is full MNIST, seed 0); "
+             f"build its book with: make book RUN={run}")
+    print(f"make figures: {data.describe()} | seed {seed} | device {settings.device()} | engine auto\n"
+          f"outputs: {where}", flush=True)
+    if data.is_subset:
+        print(gankit.data.BUILTIN_NOTICE, flush=True)
     env = environment()
+    times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
     start = time.perf_counter()
-    pretrain(env, args.retrain)
+    pretrain(env, args.retrain, times)
     trained = time.perf_counter()
-    print(f"training done in {trained - start:.0f} s", flush=True)
+    print(f"training done in {minutes(trained - start)}", flush=True)
     for name in NOTEBOOKS:
+        estimate = f" (last time {minutes(times[name])})" if name in times else ""
+        print(f"notebook: running book/{name}{estimate}", flush=True)
         t0 = time.perf_counter()
-        execute(ROOT / "book" / name, env)
-        print(f"executed book/{name} in {time.perf_counter() - t0:.0f} s", flush=True)
-    missing = [f for f in FIGURES if not (gankit.FIGURE_DIR / f"{f}.png").exists()]
+        execute(ROOT / "book" / name, paths.notebook_dir(run) / name, env)
+        times[name] = time.perf_counter() - t0
+        print(f"notebook: book/{name} done in {minutes(times[name])}", flush=True)
+    gankit.storage.write_json(TIMES, times, digits=1)
+    figures = paths.figure_dir(run)
+    missing = [f for f in FIGURES if not (figures / f"{f}.png").exists()]
     if missing:
-        sys.exit(f"missing figures in {gankit.FIGURE_DIR}: {', '.join(missing)}")
-    print(f"all {len(FIGURES)} figures in {os.path.relpath(gankit.FIGURE_DIR, ROOT)}; "
-          f"total {time.perf_counter() - start:.0f} s (training {trained - start:.0f} s)")
+        print(f"error: missing figures in {paths.relative(figures)}: {', '.join(missing)}", file=sys.stderr)
+        return 1
+    print(f"all {len(FIGURES)} figures in {paths.relative(figures)}; total {minutes(time.perf_counter() - start)} "
+          f"(training {minutes(trained - start)})")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -87,7 +87,8 @@ def main(argv=None) -> int:
     parser.add_argument("-n", "--samples", type=positive_int, default=DEFAULT_N, help="samples per generator")
     parser.add_argument("--seed", type=seed_value, default=0, help="随机数种子 of the samples and the anchors' noise")
     parser.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
-    parser.add_argument("--out", default=str(paths.RESULTS_DIR / SCORES_FILE), help="JSON file to merge into")
+    parser.add_argument("--out", default=None,
+                        help="JSON file to merge into (default: scores.json in this run's results folder)")
     args = parser.parse_args(argv)
     try:
         return _main(args, parser)
@@ -140,7 +141,8 @@ def _main(args, parser) -> int:
         print(console_table(rows))
         for name, card in rows.items():
             print(f"  {name}: digit shares {' '.join(f'{s:.2f}' for s in card['shares'])}")
-        out = write_scores(ref.key, ref, anchors, generators, args.out)
+        out = write_scores(ref.key, ref, anchors, generators,
+                           args.out or paths.results_dir(paths.run_name(gankit.load_mnist(source, quiet=True), args.seed)) / SCORES_FILE)
         print(f"scores written to {paths.relative(out)}")
     return 0
 

@@ -300,11 +300,22 @@ def write_tables(data: dict, tables: dict, folder) -> list:
 
 
 # ------------------------------------------------------------------ command line
-def results_folder(args) -> Path:
-    """Where an experiment writes: --results, else _build/quick/results (quick) or results/."""
-    if args.results:
-        return Path(args.results)
-    return paths.QUICK_ROOT / "results" if args.quick or paths.QUICK else paths.RESULTS_DIR
+def run_folder_name(args, data, budget: dict, experiment: "Experiment") -> str | None:
+    """None when this is the reference run of the experiment (full MNIST, the book's budget, sample
+    seed 0, not quick), else the run folder's name under _build/runs (``gankit.paths``)."""
+    default = experiment.quick if args.quick or paths.QUICK else experiment.full
+    own_budget = any(budget.get(k) != default.get(k) for k in budget if k != "data")
+    limit = budget.get("limit")
+    name = paths.run_name(data, args.sample_seed, limit)
+    if name is None and not (args.quick or own_budget):
+        return None
+    used = len(data) if limit is None else min(limit, len(data))
+    return name or f"{data.key(used)}-seed{args.sample_seed}"
+
+
+def results_folder(args, name: str | None) -> Path:
+    """Where an experiment writes: --results, else results/ (reference) or the run's folder."""
+    return Path(args.results) if args.results else paths.results_dir(name)
 
 
 def parser_for(experiment: Experiment, description: str) -> argparse.ArgumentParser:
@@ -312,7 +323,7 @@ def parser_for(experiment: Experiment, description: str) -> argparse.ArgumentPar
     p = argparse.ArgumentParser(description=description, formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     q = experiment.quick
     p.add_argument("--quick", action="store_true", help=f"CI size: built-in data, {q['limit']} images, "
-                   f"{q['samples']} samples; results under _build/quick/results")
+                   f"{q['samples']} samples; results in a run folder under _build/runs")
     p.add_argument("--tables", action="store_true", help="only (re)write the tables (and figures) from the results file")
     p.add_argument("--groups", nargs="+", help="only these groups of runs (default: all)")
     p.add_argument("--arms", nargs="+", choices=list(experiment.arms), help="only these models (default: all)")
@@ -332,8 +343,10 @@ def parser_for(experiment: Experiment, description: str) -> argparse.ArgumentPar
     p.add_argument("--available", action="store_true",
                    help="score only the runs whose checkpoint exists (no training)")
     p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
-    p.add_argument("--results", default=None, help="results folder (default results/, or _build/quick/results)")
-    p.add_argument("--out", default=None, help="figure folder (default: the book's, or _build/quick's)")
+    p.add_argument("--results", default=None,
+                   help="results folder (default: results/ for the reference run, else the run's folder)")
+    p.add_argument("--out", default=None, help="figure folder (default: the book's for the reference run, "
+                                               "else the run's folder)")
     return p
 
 
@@ -388,9 +401,16 @@ def main(experiment: Experiment, write_outputs, argv=None, description: str = ""
 
 
 def _main(experiment, write_outputs, args, finish) -> int:
-    results_dir = results_folder(args)
+    budget = _budget(experiment, args)
+    data_source = args.data or budget.get("data") or settings.data_source()
+    train_data = gankit.load_mnist(data_source, "train", quiet=True)
+    run = run_folder_name(args, train_data, budget, experiment)
+    args.run = run
+    results_dir = results_folder(args, run)
     out, table_dir = results_dir / f"{experiment.name}.json", results_dir / "tables"
     producer = f"python -m experiments.{experiment.name}"
+    where = "the reference results" if run is None else f"a run of its own ({paths.relative(paths.run_root(run))})"
+    print(f"{experiment.name}: {train_data.describe()} | outputs: {where}", flush=True)
     if args.tables:
         data = read_json(out, producer=producer)
         if not data:
@@ -403,12 +423,9 @@ def _main(experiment, write_outputs, args, finish) -> int:
             finish(data, args)
         return 0
 
-    budget = _budget(experiment, args)
-    data_source = args.data or budget.get("data") or settings.data_source()
     workers = max(1, min(args.workers, os.cpu_count() or 1))
     cfg = Config(data=data_source, limit=budget["limit"], samples=budget["samples"], sample_seed=args.sample_seed,
                  checkpoints=args.checkpoints, device=args.device, engine=args.engine, retrain=args.retrain)
-    train_data = gankit.load_mnist(data_source, "train", quiet=True)
     used = len(train_data) if cfg.limit is None else min(cfg.limit, len(train_data))
     specs = {name: g for name, g in experiment.groups(budget).items() if not args.groups or name in args.groups}
     for g in specs.values():

@@ -339,7 +339,7 @@ def remedies_table(data: dict, base: dict) -> str:
 
 def read_results(results_dir=None) -> tuple[dict, dict]:
     """(remedies.json, baselines from ablation.json) of ``results_dir`` (default results/)."""
-    results_dir = results_dir or gankit.RESULTS_DIR
+    results_dir = results_dir or gankit.results_dir()
     data = read_json(results_dir / f"{NAME}.json", producer=f"python -m experiments.{NAME}")
     return data, (baselines(results_dir, data["settings"]["data_key"]) if data else {})
 
@@ -366,7 +366,7 @@ def save_figure_2_69(data: dict, args) -> None:
 
     from gankit.figures import image_grid
 
-    base = baselines(grid.results_folder(args), data["settings"]["data_key"])
+    base = baselines(grid.results_folder(args, args.run), data["settings"]["data_key"])
     best = analyse(data, base)["best"]
     if best is None:
         return
@@ -397,9 +397,7 @@ def save_figure_2_69(data: dict, args) -> None:
     axes[1].set_ylabel("share of samples (%)")
     axes[1].legend(loc="upper right", fontsize=7)
     fig.tight_layout()
-    quick = args.quick or gankit.paths.QUICK
-    out = args.out or (gankit.paths.QUICK_ROOT / "_static" / "2" / "2.3" if quick else gankit.FIGURE_DIR)
-    gankit.save_figure("2-69", out, fig)
+    gankit.save_figure("2-69", args.out or gankit.figure_dir(args.run), fig)
     plt.close("all")
 
 

@@ -21,7 +21,7 @@ from .cli import parse_args, quick_mode, report
 from .data import DataError, MnistData, load_mnist
 from .device import DeviceError, choose_device, set_seed, use_device
 from .figures import plot_images, plot_loss, save_figure
-from .paths import CHECKPOINT_DIR, FIGURE_DIR, PROJECT_ROOT, RESULTS_DIR
+from .paths import CHECKPOINT_DIR, PROJECT_ROOT, figure_dir, results_dir
 from .results import mean_of_last, moving_average, read_metrics, record_metrics
 from .runs import RunName
 from .training import (ENGINE_HELP, EngineError, TrainingOptions, progress, run_name, train_epochs,

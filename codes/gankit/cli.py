@@ -68,8 +68,10 @@ def parse_args(description: str, epochs: int | None = None, argv=None, engine: b
         parser.add_argument("--engine", default="auto", help=ENGINE_HELP)
     parser.add_argument("--limit", type=positive_int, default=None,
                         help="use only the first N training images (quick checks)")
-    parser.add_argument("--out", default=str(paths.FIGURE_DIR),
-                        help=f"folder for the figures (${settings.FIGURES_ENV})")
+    parser.add_argument("--out", default=None,
+                        help="folder for the figures (default: _static/2/2.3 for the reference run: full "
+                             "MNIST, seed 0; _build/runs/<data>-seed<seed>/_static/2/2.3 for any other; "
+                             f"${settings.FIGURES_ENV})")
     for name, (default, help_text) in extra.items():
         kind = type(default) if default is not None else str
         parser.add_argument("--" + name.replace("_", "-"), type=kind, default=default, help=help_text)
@@ -84,6 +86,7 @@ def parse_args(description: str, epochs: int | None = None, argv=None, engine: b
         # second thread only waits (measured: 54 ms instead of 3 ms per step on a busy 2-core CPU)
         torch.set_num_threads(1)
     set_seed(args.seed)
+    paths.note_run(args.seed, args.limit, args.data)
     if epochs is not None:
         args.training = TrainingOptions(epochs=args.epochs, seed=args.seed, device=args.device,
                                         engine=getattr(args, "engine", "auto"), retrain=args.retrain,

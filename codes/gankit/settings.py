@@ -45,7 +45,7 @@ def flag(name: str, default: bool = False) -> bool:
 
 
 def quick() -> bool:
-    """The quick configuration (``GANBOOK_QUICK=1``): built-in data, outputs under ``_build/quick``."""
+    """The quick configuration (``GANBOOK_QUICK=1``): built-in data, outputs in a run folder under _build/runs."""
     return flag(QUICK_ENV)
 
 
