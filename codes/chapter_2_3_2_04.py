@@ -8,7 +8,9 @@ def generate_random(size):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 04: draw uniform random numbers in [0, 1).")
+    args = gankit.parse_args(
+        "Listing 04: draw uniform random numbers in [0, 1).")
     gankit.report(args)
     noise = generate_random(784)
-    print(f"shape {tuple(noise.shape)}, min {noise.min():.4f}, max {noise.max():.4f}, mean {noise.mean():.4f}")
+    print(f"shape {tuple(noise.shape)}, min {noise.min():.4f}, "
+          f"max {noise.max():.4f}, mean {noise.mean():.4f}")

@@ -6,7 +6,8 @@ from chapter_2_3_2_04 import generate_random
 
 
 def train_on_real_and_noise(D, mnist_dataset):
-    for label, image_data_tensor, target_tensor in gankit.progress(mnist_dataset, "D vs noise"):
+    samples = gankit.progress(mnist_dataset, "D vs noise")
+    for label, image_data_tensor, target_tensor in samples:
         # 真实图像：目标输出 1.0
         D.train(image_data_tensor, torch.tensor([1.0]))
         # 随机噪声构成的伪造图像：目标输出 0.0
@@ -14,8 +15,8 @@ def train_on_real_and_noise(D, mnist_dataset):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 05: train the discriminator to tell MNIST digits from noise "
-                             "(figure 2-57).", epochs=1)
+    args = gankit.parse_args("Listing 05: train the discriminator to tell "
+                             "MNIST digits from noise (figure 2-57).", epochs=1)
     mnist_dataset = MnistDataset(args.data, args.limit)
     gankit.report(args, mnist_dataset)
     D = Discriminator()
@@ -26,6 +27,8 @@ if __name__ == "__main__":
     # 训练后的判别器：真实图像的输出应接近 1，随机噪声的输出应接近 0
     with torch.no_grad():
         for i in range(4):
-            print(f"real image {i}: D = {D.forward(mnist_dataset[i][1]).item():.4f}")
+            score = D.forward(mnist_dataset[i][1]).item()
+            print(f"real image {i}: D = {score:.4f}")
         for i in range(4):
-            print(f"random noise {i}: D = {D.forward(generate_random(784)).item():.4f}")
+            score = D.forward(generate_random(784)).item()
+            print(f"random noise {i}: D = {score:.4f}")

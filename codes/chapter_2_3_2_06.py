@@ -5,7 +5,7 @@ from chapter_2_3_2_01 import *
 class Generator(nn.Module):
     def __init__(self):
         super().__init__()
-        # 1 个输入（随机种子）→ 200 个隐藏节点 → 784 个像素
+        # 1 个输入（随机输入）→ 200 个隐藏节点 → 784 个像素
         self.model = nn.Sequential(
             nn.Linear(1, 200),
             nn.Sigmoid(),
@@ -33,7 +33,8 @@ class Generator(nn.Module):
         self.optimiser.step()
 
     def plot_progress(self, reference=gankit.MSE_EQUILIBRIUM, ax=None):
-        gankit.plot_loss(self.progress, reference, f"equilibrium {reference:.3f}", "generator", ax)
+        gankit.plot_loss(self.progress, reference,
+                         f"equilibrium {reference:.3f}", "generator", ax)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 07: the untrained generator's output (figure 2-60).")
+    args = gankit.parse_args(
+        "Listing 07: the untrained generator's output (figure 2-60).")
     gankit.report(args)
     G = Generator()
     output = G.forward(generate_random(1))

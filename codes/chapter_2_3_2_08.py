@@ -8,12 +8,14 @@ from chapter_2_3_2_06 import Generator
 
 def train_gan(D, G, mnist_dataset, generate_seed=generate_random, seed_size=1):
     """一个轮次：对每个真实样本，依次完成训练 GAN 的 3 个步骤。"""
-    for label, image_data_tensor, target_tensor in gankit.progress(mnist_dataset, "GAN"):
+    samples = gankit.progress(mnist_dataset, "GAN")
+    for label, image_data_tensor, target_tensor in samples:
         # 第1步：用真实数据训练判别器，目标输出 1.0
         D.train(image_data_tensor, torch.tensor([1.0]))
         # 第2步：用生成数据训练判别器，目标输出 0.0；
         # detach() 把生成器的输出从计算图中分离，梯度不会传回生成器
-        D.train(G.forward(generate_seed(seed_size)).detach(), torch.tensor([0.0]))
+        fake = G.forward(generate_seed(seed_size)).detach()
+        D.train(fake, torch.tensor([0.0]))
         # 第3步：训练生成器，目标是让判别器输出 1.0
         G.train(D, generate_seed(seed_size), torch.tensor([1.0]))
 
@@ -26,15 +28,16 @@ def plot_losses(D, G, reference=gankit.MSE_EQUILIBRIUM):
 
 
 def plot_generated(G, generate_seed=generate_random, seed_size=1, count=6):
-    """生成器对 count 个新的随机种子的输出，排成 2 行 3 列。"""
+    """生成器对 count 组新的随机输入的输出，排成 2 行 3 列。"""
     with torch.no_grad():
         images = [G.forward(generate_seed(seed_size)) for _ in range(count)]
     gankit.plot_images(images, cols=3)
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 08: train the first GAN (figures 2-62, 2-63 after 1 epoch, "
-                             "2-64 after 10).", epochs=1, engine=True)
+    args = gankit.parse_args("Listing 08: train the first GAN (figures 2-62, "
+                             "2-63 after 1 epoch, 2-64 after 10).",
+                             epochs=1, engine=True)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = Discriminator()
     G = Generator()

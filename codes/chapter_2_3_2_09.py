@@ -12,13 +12,14 @@ def generate_random_image(size):
 
 
 def generate_random_seed(size):
-    # 给生成器的随机种子：均值为 0、方差为 1 的正态分布
+    # 给生成器的随机输入（噪声）：均值为 0、方差为 1 的正态分布
     return torch.randn(size)
 
 
 class ImprovedDiscriminator(Discriminator):
     def __init__(self):
-        super().__init__()  # 沿用 counter、progress、train()，再换掉网络、损失函数和优化器
+        # 沿用 counter、progress、train()，再换掉网络、损失函数和优化器
+        super().__init__()
         self.model = nn.Sequential(
             nn.Linear(784, 200),
             nn.LayerNorm(200),  # 在激活函数前归一化
@@ -27,14 +28,15 @@ class ImprovedDiscriminator(Discriminator):
             nn.Sigmoid(),
         )
         self.loss_function = nn.BCELoss()  # 二元交叉熵代替均方误差
-        self.optimiser = torch.optim.Adam(self.parameters(), lr=0.0001)  # Adam 代替 SGD
+        # Adam 代替 SGD
+        self.optimiser = torch.optim.Adam(self.parameters(), lr=0.0001)
 
 
 class ImprovedGenerator(Generator):
     def __init__(self):
         super().__init__()
         self.model = nn.Sequential(
-            nn.Linear(100, 200),  # 100 个随机种子作为输入
+            nn.Linear(100, 200),  # 100 个随机数（噪声）作为输入
             nn.LayerNorm(200),
             nn.LeakyReLU(0.02),
             nn.Linear(200, 784),
@@ -44,14 +46,16 @@ class ImprovedGenerator(Generator):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 09: train the improved GAN (figure 2-66 after 10 epochs).",
-                             epochs=10, engine=True)
+    args = gankit.parse_args(
+        "Listing 09: train the improved GAN (figure 2-66 after 10 epochs).",
+        epochs=10, engine=True)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = ImprovedDiscriminator()
     G = ImprovedGenerator()
     gankit.train_gan_epochs("improved-gan", args.training, mnist_dataset, D, G,
                             train_gan, generate_random_seed, 100)
-    loss_figure, output_figure = gankit.figure_names("improved-gan", args.epochs)
+    loss_figure, output_figure = gankit.figure_names("improved-gan",
+                                                     args.epochs)
     plot_losses(D, G, reference=gankit.BCE_EQUILIBRIUM)  # BCE 的平衡值为 ln 2
     gankit.save_figure(loss_figure, args.out)
     plot_generated(G, generate_random_seed, 100)
@@ -60,5 +64,7 @@ if __name__ == "__main__":
     with torch.no_grad():
         real = torch.stack([mnist_dataset[i][1] for i in range(100)])
         print(f"D(real images)   = {D.forward(real).mean():.3f}")
-        print(f"D(random images) = {D.forward(generate_random_image((100, 784))).mean():.3f}")
-        print(f"D(G(seeds))      = {D.forward(G.forward(generate_random_seed((100, 100)))).mean():.3f}")
+        noise_images = generate_random_image((100, 784))
+        generated = G.forward(generate_random_seed((100, 100)))
+        print(f"D(random images) = {D.forward(noise_images).mean():.3f}")
+        print(f"D(G(noise))      = {D.forward(generated).mean():.3f}")

@@ -1,23 +1,28 @@
 # 代码清单 chapter_2_3_2_10.py：更进一步——小批量训练与特征匹配
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
-from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
+from chapter_2_3_2_09 import (ImprovedDiscriminator, ImprovedGenerator,
+                              generate_random_seed)
 
 BATCH_SIZE = 64  # 每个小批量的真实图像数
-LEARNING_RATE = 0.0004  # 小批量的梯度是 64 个样本的平均，噪声小，步子可以比清单 09 的 0.0001 大
+# 小批量的梯度是 64 个样本的平均，噪声小，步子可以比清单 09 的 0.0001 大
+LEARNING_RATE = 0.0004
 
 
 class BatchDiscriminator(ImprovedDiscriminator):
     def __init__(self):
-        super().__init__()  # 沿用改良判别器的网络、BCE 损失与 train()，只换学习率
+        # 沿用改良判别器的网络、BCE 损失与 train()，只换学习率
+        super().__init__()
         self.optimiser = torch.optim.Adam(self.parameters(), lr=LEARNING_RATE)
 
     def features(self, inputs):
-        return self.model[:3](inputs)  # 隐藏层的 200 个值：Linear → LayerNorm → LeakyReLU
+        # 隐藏层的 200 个值：Linear → LayerNorm → LeakyReLU
+        return self.model[:3](inputs)
 
     def train(self, inputs, targets):
         if bool((targets == 1).all()):
-            self.real_batch = inputs.detach()  # 第1步的真实图像，留给生成器的第3步
+            # 第1步的真实图像，留给生成器的第3步
+            self.real_batch = inputs.detach()
         super().train(inputs, targets)
 
 
@@ -58,7 +63,7 @@ def train_gan_batches(D, G, mnist_dataset, batch_size=BATCH_SIZE):
 
 
 def plot_samples(G, rows=4, cols=8, seed=0):
-    """rows×cols 个生成样本（固定的随机种子，每次画出同一批）。"""
+    """rows×cols 个生成样本（固定的随机数种子，每次画出同一批）。"""
     with torch.no_grad(), torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
         images = G.forward(generate_random_seed((rows * cols, 100)))
@@ -66,16 +71,18 @@ def plot_samples(G, rows=4, cols=8, seed=0):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 10: mini-batches and feature matching against mode collapse "
-                             "(figure 2-68).", epochs=20)
+    args = gankit.parse_args("Listing 10: mini-batches and feature matching "
+                             "against mode collapse (figure 2-68).", epochs=20)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = BatchDiscriminator()
     G = FeatureMatchingGenerator()
-    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE, lr=LEARNING_RATE, generator_loss="feature matching")
+    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE,
+                  lr=LEARNING_RATE, generator_loss="feature matching")
     gankit.train_run("remedy-feature-matching", args.training, mnist_dataset,
                      {"D": D, "G": G},
                      lambda epoch: train_gan_batches(D, G, mnist_dataset))
-    D.plot_progress(reference=gankit.BCE_EQUILIBRIUM)  # 判别器的损失；生成器的特征匹配损失没有平衡值
+    # 判别器的损失；生成器的特征匹配损失没有平衡值，不画
+    D.plot_progress(reference=gankit.BCE_EQUILIBRIUM)
     gankit.save_figure("remedy-feature-matching-d-loss", args.out)
     plot_samples(G)  # 图2-68：32 个生成样本
     gankit.save_figure("2-68", args.out)

@@ -55,7 +55,7 @@ PROVEN = {
     "chapter_2_3_2_06.py:Generator.__init__": "09fcdb1dca596284",
     "chapter_2_3_2_06.py:Generator.forward": "1eb6195db12b3a7d",
     "chapter_2_3_2_06.py:Generator.train": "0ed17abb4778fb5a",
-    "chapter_2_3_2_08.py:train_gan": "26d7c236fbb11272",
+    "chapter_2_3_2_08.py:train_gan": "2c5a47fca327ce2a",
     "chapter_2_3_2_09.py:ImprovedDiscriminator.__init__": "666bee9138dd0f89",
     "chapter_2_3_2_09.py:ImprovedGenerator.__init__": "f4eb95f63e1a991f",
     "chapter_2_3_2_09.py:generate_random_seed": "c542d29f1638abc0",

@@ -1,0 +1,27 @@
+"""The listings read well on the page: every line fits 80 display columns (a CJK character counts two)."""
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from gankit import catalog
+
+CODES = Path(__file__).resolve().parents[1] / "codes"
+PAGE_COLUMNS = 80  # the book's code column
+
+
+def display_width(line: str) -> int:
+    """Columns a line takes in a monospaced font: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
+
+
+def test_display_width_counts_cjk_twice():
+    assert display_width("abc") == 3 and display_width("判别器") == 6 and display_width("（0~1）") == 7
+
+
+@pytest.mark.parametrize("listing", catalog.listings())
+def test_every_line_fits_the_page(listing):
+    lines = (CODES / listing).read_text(encoding="utf-8").splitlines()
+    wide = [(n, display_width(line)) for n, line in enumerate(lines, 1) if display_width(line) > PAGE_COLUMNS]
+    assert not wide, f"{listing}: lines wider than {PAGE_COLUMNS} columns (line, width): {wide}"
+    assert lines[0].startswith(f"# 代码清单 {listing}"), "the first line names the listing"
