@@ -110,6 +110,9 @@ def execute(notebook: Path, out: Path, env: dict) -> None:
     finally:
         os.environ.clear()
         os.environ.update(old)
+    for cell in nb.cells:  # progress bars and warnings (stderr) show while running, not in the book
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
 
