@@ -59,7 +59,7 @@ def pretrain(env: dict, retrain: bool, times: dict) -> None:
     cores = max(1, os.cpu_count() or 1)
     paths.LOG_DIR.mkdir(parents=True, exist_ok=True)
     waiting, running = list(PRETRAIN), {}
-    last_line, last_print = "", 0.0
+    last_counts, last_print = [], 0.0
     while waiting or running:
         while waiting and len(running) < cores:
             listing, epochs, what = waiting.pop(0)
@@ -93,10 +93,10 @@ def pretrain(env: dict, retrain: bool, times: dict) -> None:
             elif times.get(what):
                 left = f", about {minutes(max(0.0, times[what] - elapsed))} left (last run's time)"
             states.append(f"{what} {finished}/{epochs} epochs{left}")
-        line = "training: " + "; ".join(states)
-        if states and (line != last_line or time.perf_counter() - last_print > 60):
-            print(line, flush=True)  # when an epoch has finished, or once a minute
-            last_line, last_print = line, time.perf_counter()
+        counts = re.findall(r" (\d+)/\d+ epochs", " ".join(states))
+        if states and (counts != last_counts or time.perf_counter() - last_print > 60):
+            print("training: " + "; ".join(states), flush=True)  # when an epoch has finished, or each minute
+            last_counts, last_print = counts, time.perf_counter()
 
 
 def execute(notebook: Path, out: Path, env: dict) -> None:
