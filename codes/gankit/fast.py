@@ -33,12 +33,34 @@ then trains with the listing's code.
 """
 from __future__ import annotations
 
+import os
 import re
 
 import numpy as np
 import torch
-from numba import njit
 from torch import nn
+
+# The same sums on every x86 CPU with AVX2: numba compiles for its host, and on an AVX-512 CPU
+# LLVM vectorises the dot products 16 floats wide instead of 8, which adds them up in another
+# order; a GAN amplifies that rounding (an AVX-512 run of the first GAN ends on another digit).
+# Compiled for the AVX2 baseline ("haswell"), a run gives the same weights, bit for bit, as on
+# the AVX2 machine that made the book's figures. Other CPUs (ARM, x86 without AVX2) keep theirs.
+REPRODUCIBLE_TARGET = "haswell"
+
+
+def _compile_target() -> None:
+    import llvmlite.binding as llvm
+
+    features = llvm.get_host_cpu_features()
+    if "NUMBA_CPU_NAME" not in os.environ and features.get("avx2") and features.get("fma"):
+        os.environ["NUMBA_CPU_NAME"] = REPRODUCIBLE_TARGET
+        import numba.core.config
+
+        numba.core.config.reload_config()
+
+
+_compile_target()
+from numba import njit  # noqa: E402 (after the compile target is chosen)
 
 from .fingerprint import project_code
 from .training import progress
