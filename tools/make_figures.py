@@ -82,7 +82,8 @@ def pretrain(env: dict, retrain: bool, times: dict) -> None:
                 if job.returncode != 0:
                     sys.exit(f"{what} failed (exit {job.returncode}); see {paths.relative(log_path)}:\n"
                              + "\n".join(text.splitlines()[-5:]))
-                times[what] = elapsed
+                if "checkpoint: saved" in text and "checkpoint: resuming" not in text:
+                    times[what] = elapsed  # a whole training: the estimate for the next one
                 print(f"training: {what} done in {minutes(elapsed)}", flush=True)
                 del running[what]
                 continue
