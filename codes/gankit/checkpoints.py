@@ -221,5 +221,5 @@ class Checkpoints:
             more = f" (and {len(skipped) - 1} more file(s) after it)" if len(skipped) > 1 else ""
             start = f"resuming from {self.path(epoch).name}, the newest readable epoch" if epoch \
                 else "no readable epoch is left, so the run starts from scratch"
-            log(f"checkpoint: {skipped[-1].problem}{more}; {start} (the skipped epochs are trained and saved again)")
+            log(f"{skipped[-1].problem}{more}; {start} (the skipped epochs are trained and saved again)")
         return epoch
