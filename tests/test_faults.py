@@ -126,14 +126,18 @@ def no_lasting_side_effects(monkeypatch):
 
 @pytest.fixture
 def no_work(monkeypatch, scripts):
-    """Loading data (and make figures' training) is the first work of every entry point: here it fails the test."""
+    """Training, scoring and measuring are the work of the entry points: here they fail the test.
+    (Loading the data is not: the output folders of a run depend on it.)"""
+    from experiments import evaluate, grid
+
     def refuse(*args, **kwargs):
         raise AssertionError("work started before the checks")
 
-    for module in (gankit, gankit.data, classifier):
-        monkeypatch.setattr(module, "load_mnist", refuse)
-    for step in ("pretrain", "execute"):
-        monkeypatch.setattr(scripts["make_figures"], step, refuse)
+    for module, name in [(grid, "run_grid"), (grid, "train"), (classifier, "train_classifier"),
+                         (evaluate, "build_reference"), (scripts["make_figures"], "pretrain"),
+                         (scripts["make_figures"], "execute"), (scripts["bench"], "listing_speed"),
+                         (scripts["bench"], "fast_speed")]:
+        monkeypatch.setattr(module, name, refuse)
 
 
 def fresh(seed=3):
@@ -330,18 +334,17 @@ def test_unwritable_folders_of_the_other_entry_points_are_found_before_any_work(
     for name, (main, argv, flag) in cases.items():
         code, _, err = call(main, argv)
         assert_one_clear_line(code, err, 2, flag, str(blocked)), name
-    for name, attribute, main, argv, variable in [
-            ("classifier", "CHECKPOINT_DIR", classifier.main, [], settings.CHECKPOINTS_ENV),
-            ("make figures", "FIGURE_DIR", functools.partial(make_figures_main, scripts["make_figures"]), [],
-             settings.FIGURES_ENV),
-            ("make figures", "RESULTS_DIR", functools.partial(make_figures_main, scripts["make_figures"]), [],
-             settings.RESULTS_ENV),
-            ("bench --record", "RESULTS_DIR", scripts["bench"].main, ["--record"], settings.RESULTS_ENV)]:
+    make_figures = functools.partial(make_figures_main, scripts["make_figures"])
+    for name, main, argv, variable in [("make figures", make_figures, [], settings.FIGURES_ENV),
+                                       ("make figures", make_figures, [], settings.RESULTS_ENV),
+                                       ("bench --record", scripts["bench"].main, ["--record"], settings.RESULTS_ENV)]:
         with monkeypatch.context() as m:
-            for module in (gankit, paths):
-                m.setattr(module, attribute, blocked)
+            m.setenv(variable, str(blocked))
             code, _, err = call(main, argv)
         assert_one_clear_line(code, err, 2, f"${variable}", str(blocked)), name
+    monkeypatch.setattr(paths, "CHECKPOINT_DIR", blocked)
+    code, _, err = call(classifier.main, [])
+    assert_one_clear_line(code, err, 2, f"${settings.CHECKPOINTS_ENV}", str(blocked))
 
 
 # ====================================================================== runs and checkpoints
@@ -517,8 +520,7 @@ def corrupt(tmp_path):
 def test_corrupt_chapter_metrics_stops_make_figures_before_training(scripts, corrupt, monkeypatch):
     metrics = corrupt("chapter_metrics.json")
     before = metrics.read_bytes()
-    monkeypatch.setattr(paths, "RESULTS_DIR", metrics.parent)
-    monkeypatch.setattr(gankit, "RESULTS_DIR", metrics.parent)
+    monkeypatch.setenv(settings.RESULTS_ENV, str(metrics.parent))
     for step in ("pretrain", "execute"):
         monkeypatch.setattr(scripts["make_figures"], step, lambda *a: pytest.fail("work before the check"))
     with pytest.raises(StorageError, match=r"chapter_metrics\.json is unreadable or corrupt"):
@@ -541,6 +543,20 @@ def test_corrupt_results_file_is_one_clear_line(corrupt, no_work, experiment, br
         assert_one_clear_line(code, err, 1, str(path), "delete it and run python -m experiments."
                               + broken.removesuffix(".json"))
     assert path.read_text().endswith('"runs": [')  # not overwritten
+
+
+def test_a_table_waits_for_its_group_s_first_finished_run(tmp_path):
+    """Tables are rewritten after every finished run: one whose group has none yet is skipped, not a
+    crash that ends the experiment (an IndexError when an ablation run finished before any seed run)."""
+    from experiments import grid
+
+    def needs_a_run(data):
+        return f"{len(data['runs'])} runs"
+
+    data = {"groups": {"seeds": {"runs_done": 0}, "ablation": {"runs_done": 1}}, "runs": []}
+    written = grid.write_tables(data, {"seeds.md": (lambda d: [][0], "seeds"),
+                                       "ablation.md": (needs_a_run, "ablation")}, tmp_path)
+    assert [p.name for p in written] == ["ablation.md"]
 
 
 def test_corrupt_classifier_checkpoint_is_one_clear_line(tmp_path, monkeypatch):

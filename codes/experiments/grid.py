@@ -294,7 +294,8 @@ def write_tables(data: dict, tables: dict, folder) -> list:
 
     written = []
     for name, (make, needs) in tables.items():
-        if needs and needs not in data.get("groups", {}):
+        group = data.get("groups", {}).get(needs) if needs else None
+        if needs and (group is None or not group.get("runs_done", 1)):  # none of its runs finished yet
             continue
         written.append(atomic_write_text(folder / name, make(data)))
     return written
