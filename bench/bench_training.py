@@ -33,6 +33,8 @@ sys.path.insert(0, str(ROOT / "codes"))
 import torch  # noqa: E402
 
 import gankit  # noqa: E402
+from gankit.cli import CLEAR_ERRORS, positive_int  # noqa: E402
+from gankit.storage import check_writable  # noqa: E402
 from chapter_2_3_2_02 import MnistDataset  # noqa: E402
 from chapter_2_3_2_03 import Discriminator  # noqa: E402
 from chapter_2_3_2_04 import generate_random  # noqa: E402
@@ -94,15 +96,31 @@ def minutes(us_per_iteration):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0],
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--listing-iters", type=int, default=1000, help="timed iterations of the listing's code")
-    parser.add_argument("--fast-iters", type=int, default=2000, help="timed iterations of the fast engine")
-    parser.add_argument("--warmup", type=int, default=200, help="untimed iterations before each measurement")
-    parser.add_argument("--torch-threads", type=int, default=1, help="PyTorch threads for the listing's code")
+    parser.add_argument("--listing-iters", type=positive_int, default=1000, help="timed iterations of the listing's code")
+    parser.add_argument("--fast-iters", type=positive_int, default=2000, help="timed iterations of the fast engine")
+    parser.add_argument("--warmup", type=positive_int, default=200, help="untimed iterations before each measurement")
+    parser.add_argument("--torch-threads", type=positive_int, default=1, help="PyTorch threads for the listing's code")
     parser.add_argument("--record", action="store_true",
                         help="store the numbers in results/chapter_metrics.json, where the book reads them")
     args = parser.parse_args(argv)
+    settings = gankit.settings
+    try:  # settings and, with --record, the results folder: before measuring (exit status 2)
+        settings.check()
+        if args.record:
+            check_writable(gankit.results_dir(None), f"${settings.RESULTS_ENV}")
+    except CLEAR_ERRORS as err:
+        parser.exit(2, f"error: {err}\n")
+    try:
+        if args.record:  # a corrupt metrics file is found now, not after minutes of measuring
+            gankit.read_metrics(gankit.results_dir(None))
+        return measure(args, parser)
+    except CLEAR_ERRORS as err:
+        parser.exit(1, f"error: {err}\n")
 
-    source = os.environ.get(gankit.settings.DATA_ENV) or "builtin"
+
+def measure(args, parser):
+    settings = gankit.settings
+    source = os.environ.get(settings.DATA_ENV) or "builtin"
     need = args.warmup + max(args.listing_iters, args.fast_iters)
     dataset = MnistDataset(source, limit=need)
     if len(dataset) < need:

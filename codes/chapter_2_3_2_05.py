@@ -26,7 +26,7 @@ if __name__ == "__main__":
     gankit.save_figure("2-57", args.out)
     # 训练后的判别器：真实图像的输出应接近 1，随机噪声的输出应接近 0
     with torch.no_grad():
-        for i in range(4):
+        for i in range(min(4, len(mnist_dataset))):
             score = D.forward(mnist_dataset[i][1]).item()
             print(f"real image {i}: D = {score:.4f}")
         for i in range(4):

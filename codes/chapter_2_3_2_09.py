@@ -62,7 +62,7 @@ if __name__ == "__main__":
     gankit.save_figure(output_figure, args.out)
     # 判别器对真实图像、随机图像与生成图像的平均输出
     with torch.no_grad():
-        real = torch.stack([mnist_dataset[i][1] for i in range(100)])
+        real = mnist_dataset.images[:100]  # 前 100 张（--limit 更小时为全部）
         print(f"D(real images)   = {D.forward(real).mean():.3f}")
         noise_images = generate_random_image((100, 784))
         generated = G.forward(generate_random_seed((100, 100)))

@@ -38,7 +38,9 @@ CHAPTER = "book/chapter_2_3_2.html"
 SCREENSHOT = BUILD / "screenshot.png"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 # no outside host can be reached even by a service the flags above miss
+                 "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
 
 LISTINGS = catalog.listings()
 NOTEBOOKS = [name.removesuffix(".ipynb") for name in catalog.notebooks()]

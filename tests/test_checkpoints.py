@@ -104,8 +104,8 @@ def test_corrupt_checkpoint_names_the_file_and_the_fix(tmp_path):
     folder = tmp_path / "run"
     folder.mkdir()
     (folder / "epoch01.pt").write_bytes(b"not a checkpoint")
-    with pytest.raises(gankit.CheckpointError, match=r"epoch01\.pt is unreadable.*--retrain"):
-        gankit.train_epochs("run", fresh(), lambda e: None, 1, directory=tmp_path)
+    with pytest.raises(gankit.CheckpointError, match=r"epoch01\.pt is unreadable.*Delete it.*newest readable"):
+        gankit.Checkpoints("run", tmp_path).load(1, fresh())
 
 
 def test_checkpoint_of_another_model_is_refused(tmp_path, tiny):

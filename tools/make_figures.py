@@ -121,10 +121,35 @@ def execute(notebook: Path, out: Path, env: dict) -> None:
     nbformat.write(nb, out)
 
 
+def check_outputs(run) -> int:
+    """The folders this run writes and the metrics file the notebooks merge into, checked before any
+    training; 0 when all is well, else the exit status after one line (2: a folder; 1: a file)."""
+    folders = {paths.figure_dir(run): settings.FIGURES_ENV, paths.results_dir(run): settings.RESULTS_ENV,
+               paths.CHECKPOINT_DIR: settings.CHECKPOINTS_ENV}
+    try:
+        for folder, setting in folders.items():
+            gankit.storage.check_writable(folder, f"${setting}")
+        gankit.storage.check_writable(paths.notebook_dir(run), "the run's notebook folder")
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
+        gankit.read_metrics(paths.results_dir(run))
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--retrain", action="store_true", help="train every GAN again from scratch")
     args = parser.parse_args()
+    try:
+        settings.check()
+    except CLEAR_ERRORS as err:  # exit status 2: a setting; 1: a file or the data
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     try:
         seed = settings.seed()
         data = gankit.load_mnist(settings.data_source(), quiet=True)
@@ -133,6 +158,9 @@ def main() -> int:
         return 1
     paths.note_run(seed, None, settings.data_source())
     run = paths.run_name(data)
+    status = check_outputs(run)  # before any training
+    if status:
+        return status
     where = ("the reference run: the book's own figures, results and notebooks" if run is None else
              f"a run of its own in {paths.relative(paths.run_root(run))} (the reference is full MNIST, seed 0); "
              f"build its book with: make book RUN={run}")

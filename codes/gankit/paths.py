@@ -16,7 +16,10 @@ from pathlib import Path
 from . import settings
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-QUICK = settings.quick()
+try:
+    QUICK = settings.quick()
+except settings.SettingError:  # importing never fails: each script's settings.check() names the variable
+    QUICK = False
 RUNS_DIR = PROJECT_ROOT / "_build" / "runs"
 REFERENCE_SEED = 0
 FIGURES = Path("_static") / "2" / "2.3"  # figures of section 2.3.2, as the book refers to them

@@ -71,6 +71,16 @@ def seed() -> int:
     return 0 if value in (None, "") else parse_seed(value, f"${SEED_ENV}")
 
 
+def check() -> None:
+    """Read every setting once, so that a malformed one stops an entry point before any work.
+
+    Each script of the project (listings, experiments, tools) calls this first;
+    the SettingError names the variable and the fix.
+    """
+    quick()
+    seed()
+
+
 def device() -> str:
     """``$GANBOOK_DEVICE``, ``auto`` when unset."""
     return os.environ.get(DEVICE_ENV) or "auto"

@@ -13,26 +13,58 @@ import os
 import tempfile
 from pathlib import Path
 
+from . import paths
+
 
 class StorageError(RuntimeError):
     """A results file cannot be read or written; the message names it and the fix."""
 
 
-def atomic_write_bytes(path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (unique temporary file, fsync, rename)."""
+def atomic_write_bytes(path, data: bytes, before_replace=None) -> Path:
+    """Write ``data`` to ``path`` atomically (unique temporary file, fsync, rename).
+
+    ``before_replace()``, when given, runs after the new bytes are safely on disk
+    and just before they take the place of ``path``. A file that cannot be
+    written gives a StorageError naming it.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        if before_replace is not None:
+            before_replace()
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    except OSError as err:
+        raise StorageError(f"could not write {path} ({type(err).__name__}: {err.strerror or err}). "
+                           "Fix: make its folder writable (or free disk space) and run again.") from None
+    finally:
+        if tmp is not None and Path(tmp).exists():
+            Path(tmp).unlink(missing_ok=True)
     return path
+
+
+def check_writable(folder, setting: str) -> Path:
+    """Create ``folder`` if needed and write a test file in it, before any work that would save there.
+
+    ``setting`` names the flag or variable that chose the folder; a folder that
+    cannot be written gives one StorageError naming both and the fix.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".write-test.", suffix=".tmp")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as err:
+        raise StorageError(f"{setting}: cannot write in the folder {folder} "
+                           f"({type(err).__name__}: {err.strerror or err}). "
+                           f"Fix: make it writable or choose another folder with {setting}.") from None
+    return folder
 
 
 def atomic_write_text(path, text: str) -> Path:
@@ -59,13 +91,16 @@ def write_json(path, data, digits: int | None = 4) -> Path:
 
 
 def read_json(path, default=None, producer: str = "the command that wrote it"):
-    """The JSON in ``path``; ``default`` when it does not exist; StorageError when it is corrupt."""
+    """The JSON object in ``path``; ``default`` ({}) when it does not exist; StorageError when it is corrupt."""
     path = Path(path)
     if not path.is_file():
         return {} if default is None else default
+    fix = (f"Restore it (git checkout -- {paths.relative(path)} for a committed file) "
+           f"or delete it and run {producer} again.")
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise StorageError(f"{path} is unreadable or corrupt ({type(err).__name__}: {err}). "
-                           f"Restore it (git checkout -- {path.name} for a committed file) "
-                           f"or delete it and run {producer} again.") from None
+        raise StorageError(f"{path} is unreadable or corrupt ({type(err).__name__}: {err}). {fix}") from None
+    if not isinstance(data, type(default) if default is not None else dict):
+        raise StorageError(f"{path} holds a JSON {type(data).__name__}, not the object it should. {fix}")
+    return data

@@ -23,7 +23,7 @@ import torch
 from tqdm import tqdm
 
 from . import paths
-from .checkpoints import Checkpoints
+from .checkpoints import Checkpoints, non_finite
 from .fingerprint import run_fingerprint
 from .runs import RunName
 
@@ -33,6 +33,10 @@ ENGINE_HELP = "auto, listing (the code printed in the book) or fast (same math, 
 
 class EngineError(RuntimeError):
     """The requested training engine cannot train these models here."""
+
+
+class DivergedError(RuntimeError):
+    """An epoch ended with NaN or infinite weights; it was not saved."""
 
 
 @dataclass(frozen=True)
@@ -59,27 +63,48 @@ def train_epochs(run_name, models: dict, one_epoch: Callable[[int], None], epoch
 
     ``one_epoch(epoch)`` trains one pass over the data. After each epoch all
     state is saved, so an interrupted run loses at most the epoch in progress.
+    One process at a time trains a run (a second one waits); ``retrain`` trains
+    from scratch and replaces the earlier run once its first epoch is saved; an
+    epoch that ends with NaN or infinite weights stops the run unsaved.
     """
     ckpt = Checkpoints(run_name, directory)
-    if retrain:
-        ckpt.clear()
-    done = max((e for e in ckpt.epochs_saved() if e <= epochs), default=0)
-    if done:
-        ckpt.load(done, models)
-        verb = "loaded" if done == epochs else "resuming from"
-        log(f"checkpoint: {verb} {paths.relative(ckpt.path(done))} ({done} epoch{'s' if done > 1 else ''} done)")
-    for epoch in range(done + 1, epochs + 1):
-        cpu, wall = time.process_time(), time.perf_counter()
-        try:
-            one_epoch(epoch)
-        except KeyboardInterrupt:
-            kept = f"epochs 1-{epoch - 1} are saved in {paths.relative(ckpt.folder)}" if epoch > 1 else "no epoch was finished"
-            log(f"interrupted during epoch {epoch}: {kept}. Run the same command again to resume.")
-            raise
-        saved = ckpt.save(epoch, models)
-        ckpt.record_time(epoch, time.process_time() - cpu, time.perf_counter() - wall)
-        log(f"checkpoint: saved {paths.relative(saved)}")
+    with ckpt.lock(log):
+        earlier = ckpt.epochs_saved() if retrain else []
+        done = 0 if retrain else ckpt.resume(models, epochs, log)
+        if done:
+            verb = "loaded" if done == epochs else "resuming from"
+            log(f"checkpoint: {verb} {paths.relative(ckpt.path(done))} ({done} epoch{'s' if done > 1 else ''} done)")
+        for epoch in range(done + 1, epochs + 1):
+            cpu, wall = time.process_time(), time.perf_counter()
+            try:
+                one_epoch(epoch)
+            except KeyboardInterrupt:
+                log(f"interrupted during epoch {epoch}: {_kept(ckpt, epoch, retrain, earlier)}")
+                raise
+            bad = non_finite(t for m in models.values() for t in m.state_dict().values())
+            if bad:
+                raise DivergedError(f"training diverged at epoch {epoch}: {bad} weights are NaN or infinite, "
+                                    f"so epoch {epoch} was not saved; {_kept(ckpt, epoch, retrain, earlier, False)} "
+                                    "Fix: lower the learning rate, or train with another --seed.")
+            saved = ckpt.save(epoch, models, replaces_run=retrain and epoch == 1)
+            ckpt.record_time(epoch, time.process_time() - cpu, time.perf_counter() - wall)
+            log(f"checkpoint: saved {paths.relative(saved)}")
     return ckpt
+
+
+def _kept(ckpt: Checkpoints, epoch: int, retrain: bool, earlier: list, advice: bool = True) -> str:
+    """What an interrupted (or diverged) run leaves in its folder, and how to go on: the truth in each case."""
+    folder = paths.relative(ckpt.folder)
+    if retrain and epoch == 1 and earlier:
+        kept = (f"the earlier run is kept as it was ({len(earlier)} epoch{'s' if len(earlier) > 1 else ''} "
+                f"in {folder}).")
+        return kept + (" Run the same command to start afresh again, or leave out --retrain to use "
+                       "the earlier run." if advice else "")
+    if epoch == 1:
+        return "no epoch was finished." + (" Run the same command again." if advice else "")
+    kept = f"epochs 1-{epoch - 1} are saved in {folder}." if epoch > 2 else f"epoch 1 is saved in {folder}."
+    again = "Run the same command without --retrain to resume." if retrain else "Run the same command again to resume."
+    return kept + (f" {again}" if advice else "")
 
 
 def run_name(prefix: str, dataset, options: TrainingOptions, engine: str | None, models: dict,
