@@ -7,7 +7,11 @@ In the chapter, the role ``{metric}`gan1_d_loss_last``` shows one of these value
 - a float with three decimals (``:metric:`key` `` or ``{metric}`key:4``` for four),
 - an int with thousands separators, a string as it is,
 - ``（尚未运行）`` ("not run yet") when the file or the key is missing, so that the book
-  always builds, before the first run too.
+  builds before the first run too (``chapter_claims`` fails the reference build when a
+  claim cannot be checked).
+
+A file that exists but cannot be read, or is not a JSON object, stops the build with one
+message naming the file and the fix: it is never shown as "not run yet".
 
 The file is read once per build. The pages that use the role are read again whenever
 the values differ from those of the previous build (file changed, removed, created, or
@@ -25,6 +29,7 @@ import os
 from pathlib import Path
 
 from docutils import nodes
+from sphinx.errors import ExtensionError
 
 MISSING = "（尚未运行）"
 METRICS_NAME = "chapter_metrics.json"
@@ -38,13 +43,26 @@ def metrics_path(confdir: str | os.PathLike, setting: str | None = None) -> Path
     return (Path(results) if results else Path(confdir) / "results") / METRICS_NAME
 
 
+class MetricsFileError(ExtensionError):
+    """The metrics file exists but is unreadable, corrupt or not a JSON object."""
+
+
 def load_metrics(path: str | os.PathLike) -> dict:
-    """The JSON object in ``path``; {} when the file is absent, unreadable or not an object."""
-    try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The JSON object in ``path``; {} when the file does not exist; MetricsFileError naming the
+    file when it cannot be read or does not hold a JSON object."""
+    path = Path(path)
+    if not path.exists():
         return {}
-    return data if isinstance(data, dict) else {}
+    fix = (f"Restore it (git checkout -- {path.name} for the committed one) or run the command "
+           "that writes it again (make figures, make bench, or an experiment with --tables).")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise MetricsFileError(f"{path} is unreadable or corrupt ({type(err).__name__}: {err}). {fix}") from None
+    if not isinstance(data, dict):
+        raise MetricsFileError(f"{path} holds a JSON {type(data).__name__}, not an object of "
+                               f"measured numbers. {fix}")
+    return data
 
 
 def format_metric(metrics: dict, key: str, digits: int = 3) -> str:
@@ -89,7 +107,12 @@ def _cached_metrics(app, path: Path) -> dict:
 
 def _fingerprint(app) -> str:
     path = metrics_path(app.confdir, app.config.chapter_metrics_file)
-    return json.dumps([str(path), load_metrics(path)], sort_keys=True, default=str)
+    return json.dumps([str(path), _cached_metrics(app, path)], sort_keys=True, default=str)
+
+
+def _check_file(app):
+    """Read the metrics file before any page: a corrupt file stops the build here, naming it."""
+    _cached_metrics(app, metrics_path(app.confdir, app.config.chapter_metrics_file))
 
 
 def _outdated(app, env, added, changed, removed):
@@ -119,6 +142,7 @@ def _merge(app, env, docnames, other):
 def setup(app):
     app.add_config_value("chapter_metrics_file", None, "env")
     app.add_role("metric", metric_role)
+    app.connect("builder-inited", _check_file)
     app.connect("env-get-outdated", _outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
