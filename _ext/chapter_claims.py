@@ -41,7 +41,7 @@ DECLARATIONS = Path(__file__).with_name("claims.py")
 RUN_ENV = "GANBOOK_RUN"
 # the names a condition may use besides the metric keys
 SAFE_FUNCTIONS = {"abs": abs, "min": min, "max": max, "round": round}
-_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(\d+))?\}")
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)(?::(%?\d*))?\}")
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Claim:
     name: str  # the role's argument: {claim}`name`
     says: str  # what the chapter says, in Chinese
     condition: str  # a Python expression over metric keys that is true when the claim holds
-    measured: str  # Chinese text of what was measured: {key} or {key:digits} become values
+    measured: str  # Chinese text of what was measured: {key}, {key:digits}, {key:%digits} become values
 
     def keys(self) -> list[str]:
         """The metric keys the condition uses."""
@@ -70,7 +70,7 @@ class Claim:
     def measured_text(self, metrics: dict) -> str:
         """``measured`` with the run's values, formatted as the {metric} role shows them."""
         def value(m):
-            return chapter_metrics.format_metric(metrics, m[1], int(m[2]) if m[2] else 3)
+            return chapter_metrics.format_metric(metrics, m[1], *chapter_metrics.parse_format(m[2] or ""))
 
         return _PLACEHOLDER.sub(value, self.measured)
 

@@ -4,7 +4,8 @@ The figure runs (``make figures``) write ``results/chapter_metrics.json``, a fla
 object such as ``{"gan1_d_loss_last": 0.2471, "seed": 0, "data_source": "...", ...}``.
 In the chapter, the role ``{metric}`gan1_d_loss_last``` shows one of these values:
 
-- a float with three decimals (``:metric:`key` `` or ``{metric}`key:4``` for four),
+- a float with three decimals (``:metric:`key` `` or ``{metric}`key:4``` for four; a share
+  as a percentage with ``{metric}`key:%1``` for one decimal),
 - an int with thousands separators, a string as it is,
 - ``（尚未运行）`` ("not run yet") when the file or the key is missing, so that the book
   builds before the first run too (``chapter_claims`` fails the reference build when a
@@ -65,13 +66,15 @@ def load_metrics(path: str | os.PathLike) -> dict:
     return data
 
 
-def format_metric(metrics: dict, key: str, digits: int = 3) -> str:
-    """One value as the reader sees it, or MISSING."""
+def format_metric(metrics: dict, key: str, digits: int = 3, percent: bool = False) -> str:
+    """One value as the reader sees it (a share as a percentage when ``percent``), or MISSING."""
     value = metrics.get(key)
     if value is None or isinstance(value, (dict, list)):
         return MISSING
     if isinstance(value, bool):
         return str(value)
+    if percent and isinstance(value, (int, float)):
+        return f"{100 * value:.{digits}f}%" if math.isfinite(value) else MISSING
     if isinstance(value, int):
         return f"{value:,}"
     if isinstance(value, float):
@@ -79,12 +82,19 @@ def format_metric(metrics: dict, key: str, digits: int = 3) -> str:
     return str(value)
 
 
+def parse_format(spec: str) -> tuple[int, bool]:
+    """(digits, percent) of a format after the key: ``""`` (3), ``"4"``, ``"%1"`` (a percentage)."""
+    percent = spec.startswith("%")
+    digits = spec[1:] if percent else spec
+    return (int(digits) if digits else (1 if percent else 3)), percent
+
+
 def metric_role(name, rawtext, text, lineno, inliner, options=None, content=None):
     env = inliner.document.settings.env
     app = env.app
-    key, _, digits = text.strip().partition(":")
+    key, _, spec = text.strip().partition(":")
     try:
-        digits = int(digits) if digits else 3
+        digits, percent = parse_format(spec)
     except ValueError:
         msg = inliner.reporter.error(f"metric role: bad number of digits in {text!r}", line=lineno)
         return [inliner.problematic(rawtext, rawtext, msg)], [msg]
@@ -92,7 +102,7 @@ def metric_role(name, rawtext, text, lineno, inliner, options=None, content=None
     if not hasattr(env, "chapter_metrics_docs"):
         env.chapter_metrics_docs = set()
     env.chapter_metrics_docs.add(env.docname)
-    value = format_metric(_cached_metrics(app, path), key, digits)
+    value = format_metric(_cached_metrics(app, path), key, digits, percent)
     node = nodes.inline(rawtext, value, classes=["chapter-metric" if value != MISSING else "chapter-metric-missing"])
     return [node], []
 

@@ -80,7 +80,7 @@ def test_search_index_holds_chinese_words(book_html):
     index = (book_html / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1:index.rindex(")")])
     terms = set(data["terms"]) | set(data["titleterms"])  # words in headings go to titleterms
-    for word in ("判别器", "生成器", "模式崩溃", "二元交叉熵", "随机种子"):
+    for word in ("判别器", "生成器", "模式崩溃", "二元交叉熵", "随机数种子"):
         assert word in terms, f"{word!r} is not in the search index: is jieba installed?"
 
 
@@ -106,7 +106,8 @@ def test_metric_formatting(tmp_path):
     assert ext.load_metrics(tmp_path / "absent.json") == {}
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    assert ext.load_metrics(bad) == {}
+    with pytest.raises(ext.MetricsFileError, match="bad.json"):  # never shown as "not run yet"
+        ext.load_metrics(bad)
     good = tmp_path / "chapter_metrics.json"
     good.write_text(json.dumps({"gan1_d_loss_last": 0.24712, "data_size": 60000, "seed": 0,
                                 "data_source": "MNIST IDX", "nan": float("nan")}), encoding="utf-8")

@@ -404,6 +404,7 @@ def chapter_numbers(data: dict, base: dict) -> dict:
         out.update({f"remedy_{_key(name)}_{k}": s[m]["mean"] for k, m in
                     (("min_share", "min_share"), ("kl", "kl_uniform"), ("is", "inception_score"), ("fid", "fid"),
                      ("recall", "recall"), ("memorised", "memorised_share")) if m in s})
+        out[f"remedy_{_key(name)}_kl_sd"] = s["kl_uniform"]["sd"]
         out.update({f"remedy_{_key(name)}_memorised_max": max(c["memorised_share"] for c in mine),
                     f"remedy_{_key(name)}_collapsed": s["collapsed"], f"remedy_{_key(name)}_n": s["n"],
                     f"remedy_{_key(name)}_goals": s["goal_count"]})
