@@ -111,7 +111,7 @@ def summary(data: dict) -> dict:
 
 
 # ------------------------------------------------------------------ figure 2-70
-def save_figure(data: dict, out=None) -> Path:
+def save_figure(data: dict, out) -> Path:
     """2-70: for each seed (row) and epoch (column), the digit drawn most, shaded by its share."""
     import matplotlib.pyplot as plt
 
@@ -133,17 +133,28 @@ def save_figure(data: dict, out=None) -> Path:
     return gankit.save_figure(FIGURE, out, fig)
 
 
-def write_outputs(data: dict, results_dir: Path, out=None) -> list:
+def write_outputs(data: dict, results_dir: Path, out) -> list:
     """Figure 2-70 and the summary numbers in the results folder's chapter_metrics.json."""
     gankit.record_metrics(folder=results_dir, **summary(data))
     return [save_figure(data, out), results_dir / gankit.results.METRICS_FILE]
 
 
 # ------------------------------------------------------------------ command line
+def run_folder(data, budget: dict, quick: bool) -> str | None:
+    """None for the reference run (full MNIST, the book's budget, not quick), else the name of
+    this run's folder under _build/runs (as ``experiments.grid.run_folder_name``)."""
+    own_budget = any(budget.get(k) != FULL.get(k) for k in FULL)
+    name = paths.run_name(data, 0, budget.get("limit"))
+    if name is None and not (quick or own_budget):
+        return None
+    used = len(data) if budget.get("limit") is None else min(budget["limit"], len(data))
+    return name or f"{data.key(used)}-seed0"
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Mode hopping: the digit the first GAN draws after each epoch.",
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    p.add_argument("--quick", action="store_true", help="CI size: built-in data, results under _build/quick")
+    p.add_argument("--quick", action="store_true", help="CI size: built-in data, a run folder of its own under _build/runs")
     p.add_argument("--tables", action="store_true", help="only figure 2-70 and the metrics from hopping.json")
     p.add_argument("--data", default=None, help=settings.DATA_HELP)
     p.add_argument("--seeds", type=seed_value, nargs="+", help="随机数种子 of the runs (default 0-4)")
@@ -151,14 +162,24 @@ def main(argv=None) -> int:
     p.add_argument("-n", "--samples", type=positive_int, help="samples classified per epoch (default 5000)")
     p.add_argument("--engine", default="auto", help=gankit.ENGINE_HELP)
     p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
-    p.add_argument("--results", default=None, help="results folder (default results/, or _build/quick/results)")
-    p.add_argument("--out", default=None, help="figure folder (default: the book's, or _build/quick's)")
+    p.add_argument("--results", default=None, help="results folder (default: results/ for the reference run, else the run's folder)")
+    p.add_argument("--out", default=None, help="figure folder (default: the book's for the reference run, else the run's folder)")
     args = p.parse_args(argv)
     quick = args.quick or paths.QUICK
-    results_dir = Path(args.results) if args.results else (paths.QUICK_ROOT / "results" if quick
-                                                            else paths.RESULTS_DIR)
-    out = args.out or (paths.QUICK_ROOT / "_static" / "2" / "2.3" if quick else None)
+    budget = dict(QUICK if quick else FULL)
+    budget.update({k: v for k, v in (("seeds", args.seeds), ("epochs", args.epochs), ("samples", args.samples))
+                   if v is not None})
+    try:
+        source = args.data or budget.get("data") or settings.data_source()
+        run = run_folder(gankit.load_mnist(source, "train", quiet=True), budget, quick)
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    results_dir = Path(args.results) if args.results else paths.results_dir(run)
+    out = args.out or paths.figure_dir(run)
     target = results_dir / f"{NAME}.json"
+    where = "the reference results" if run is None else f"a run of its own ({paths.relative(paths.run_root(run))})"
+    print(f"{NAME}: outputs: {where}", flush=True)
     try:
         if args.tables:
             data = read_json(target, producer=f"python -m experiments.{NAME}")
@@ -167,11 +188,9 @@ def main(argv=None) -> int:
                       file=sys.stderr)
                 return 1
         else:
-            budget = dict(QUICK if quick else FULL)
-            cfg = grid.Config(data=args.data or budget.get("data") or settings.data_source(),
-                              limit=budget["limit"], samples=args.samples or budget["samples"],
+            cfg = grid.Config(data=source, limit=budget["limit"], samples=budget["samples"],
                               checkpoints=args.checkpoints, engine=args.engine)
-            data = measure(cfg, args.seeds or budget["seeds"], args.epochs or budget["epochs"])
+            data = measure(cfg, budget["seeds"], budget["epochs"])
             write_json(target, data)
             print(f"wrote {paths.relative(target)}")
         for path in write_outputs(data, results_dir, out):
