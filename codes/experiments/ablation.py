@@ -62,7 +62,7 @@ CSV_FILE = "ablation.csv"
 # The columns of the chapter's tables (keys of gankit.metrics.METRICS).
 TABLE_METRICS = ["digits_at_least_1pct", "kl_uniform", "inception_score", "fid", "precision", "recall",
                  "coverage", "memorised_share"]
-GROUP_NAMES_ZH = {"seeds": "多种子", "ablation": "消融"}
+GROUP_NAMES_ZH = {"seeds": "多个随机数种子", "ablation": "消融"}
 
 # The budgets. Full: the chapter's (10 epochs, all training images). Quick: CI.
 FULL = {"seeds": [0, 1, 2, 3, 4], "seed_epochs": 10, "ablation_seeds": [0, 1, 2], "ablation_epochs": 10,
@@ -199,7 +199,7 @@ def seeds_table(data: dict) -> str:
 
 
 def seed_runs_table(data: dict) -> str:
-    header = ["模型", "种子", "轮次", "崩溃"] + headers(TABLE_METRICS) + ["各数字占比（0–9，%）"]
+    header = ["模型", "随机数种子", "轮次", "崩溃"] + headers(TABLE_METRICS) + ["各数字占比（0–9，%）"]
     rows = [[data["arms"][r["arm"]]["label_zh"], r["seed"], epoch, "是" if is_collapsed(c) else "否"]
             + metric_cells(c, TABLE_METRICS) + [" ".join(f"{100 * s:.0f}" for s in c["shares"])]
             for r, epoch, c in _scored(data, "seeds")]

@@ -311,7 +311,7 @@ def remedies_table(data: dict, base: dict) -> str:
         rows.append(row(label, info["source"], _budget_cell(mine), ", ".join(str(r["seed"]) for r in mine),
                         summary[name]))
     rows += [r + ["", ""] for r in grid.anchor_rows(data, TABLE_METRICS, blanks=4)]
-    header = ["模型", "来源", "训练预算", "种子", "崩溃"] + headers(TABLE_METRICS) + ["达标", "差距"]
+    header = ["模型", "来源", "训练预算", "随机数种子", "崩溃"] + headers(TABLE_METRICS) + ["达标", "差距"]
     lines = [markdown(header, rows, 4)]
     settings = data.get("settings", {})
     if not data["groups"][NAME].get("complete", True):
