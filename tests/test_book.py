@@ -46,8 +46,7 @@ NUMBERED = catalog.numbered()  # the figures the book numbers (图2-56 ...)
 MISSING = "（尚未运行）"
 METRIC_KEYS = ["d_test_real_mean", "d_test_noise_mean", "gan1_d_loss_last", "gan1_g_loss_last",
                "gan10_d_loss_last", "gan10_g_loss_last", "improved10_d_loss_last",
-               "improved10_g_loss_last", "gan10_variety", "improved10_variety", "seed", "data_source",
-               "data_size"]
+               "improved10_g_loss_last", "gan10_variety", "improved10_variety", "seed", "data_source"]
 
 
 # --------------------------------------------------------------------------- build
