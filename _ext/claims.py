@@ -74,6 +74,11 @@ CLAIMS = [
          says="第一个 GAN 画的数字随轮次改变，多数随机数种子都换过数字",
          condition="hop_changes > 0 and 2 * hop_seeds_changing > hop_seeds",
          measured="{hop_seeds} 个随机数种子中换过数字的有 {hop_seeds_changing} 个，共换了 {hop_changes} 次"),
+    dict(name="hopping_same_run_as_figure_2_64",
+         says="图2-70 中随机数种子 0 最后一个轮次画的数字，就是图2-64 中的数字（同一次训练）",
+         condition="hop_first_seed != seed or hop_epochs != 10 or hop_first_seed_last_digit == gan10_top_digit",
+         measured="图2-70：随机数种子 {hop_first_seed} 第 {hop_epochs} 个轮次后画得最多的是 "
+                  "{hop_first_seed_last_digit}；图2-64 的运行（随机数种子 {seed}）画得最多的是 {gan10_top_digit}"),
     # ------------------------------------------------------------ 7. the improved GAN
     dict(name="variety_ratios",
          says="第一个 GAN 的多样性比值接近 0，改良 GAN 的接近 1",

@@ -107,6 +107,7 @@ def summary(data: dict) -> dict:
         "hop_min_top_share": min(max(s) for r in runs for s in r["shares"].values()),
         "hop_first_seed": first["seed"],
         "hop_first_seed_digits": " → ".join(str(d) for d in tops[first["seed"]]),
+        "hop_first_seed_last_digit": tops[first["seed"]][-1],
     }
 
 
