@@ -36,7 +36,7 @@ ablation: ## seeds and the ablation of the five fixes (about 25 min on 2 free co
 remedies: ## "going further": remedies for mode collapse, several seeds, scored (listing 10)
 	$(PYTHON) -m experiments.remedies
 
-hopping: ## the digit the first GAN draws after each epoch, seeds 0-4 (figure 2-70; about 8 min CPU)
+hopping: ## the digit the first GAN draws after each epoch, seeds 0-4 (figure 2-70; about 13 min CPU)
 	$(PYTHON) -m experiments.hopping
 
 clean: ## remove build outputs (keeps checkpoints)

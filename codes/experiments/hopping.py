@@ -112,24 +112,31 @@ def summary(data: dict) -> dict:
 
 
 # ------------------------------------------------------------------ figure 2-70
+SHARE_SHOWN_BELOW = 0.99  # a cell shows the digit's share too when it is below 99%
+
+
 def save_figure(data: dict, out) -> Path:
-    """2-70: for each seed (row) and epoch (column), the digit drawn most, shaded by its share."""
+    """2-70: for each seed (row) and epoch (column), the digit drawn most, coloured by digit
+    (a change of colour along a row is a hop), with its share when that is below 99%."""
     import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
 
     runs = data["runs"]
     epochs = data["settings"]["epochs"]
-    share = torch.tensor([[max(r["shares"][str(e)]) for e in range(1, epochs + 1)] for r in runs])
+    tops = torch.tensor([top_digits(r) for r in runs])
+    colours = ListedColormap(plt.get_cmap("tab10").colors)  # one colour per digit
     fig, ax = plt.subplots(figsize=(1.0 + 0.62 * epochs, 0.9 + 0.55 * len(runs)))
-    ax.imshow(share.numpy(), cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    ax.imshow(tops.numpy(), cmap=colours, vmin=-0.5, vmax=9.5, alpha=0.45, aspect="auto")
     for i, r in enumerate(runs):
-        for j, digit in enumerate(top_digits(r)):
-            ax.text(j, i, str(digit), ha="center", va="center", fontsize=13,
-                    color="white" if share[i, j] > 0.6 else "black")
+        for j, digit in enumerate(tops[i].tolist()):
+            share = r["shares"][str(j + 1)][digit]
+            label = str(digit) if share >= SHARE_SHOWN_BELOW else f"{digit}\n{share:.0%}"
+            ax.text(j, i, label, ha="center", va="center", fontsize=13 if share >= SHARE_SHOWN_BELOW else 8)
     ax.set_xticks(range(epochs), [str(e) for e in range(1, epochs + 1)])
     ax.set_yticks(range(len(runs)), [f"seed {r['seed']}" for r in runs])
     ax.set_xlabel("epoch")
-    ax.set_title("first GAN: the digit drawn most after each epoch (shade: its share of the samples)",
-                 fontsize=9)
+    ax.set_title("first GAN: the digit drawn most after each epoch, one row per random-number seed "
+                 f"(its share of the samples is shown when below {SHARE_SHOWN_BELOW:.0%})", fontsize=8)
     fig.tight_layout()
     return gankit.save_figure(FIGURE, out, fig)
 
