@@ -48,8 +48,7 @@ NUMBERED = catalog.numbered()  # the figures the book numbers (图2-56 ...)
 MISSING = "（尚未运行）"
 METRIC_KEYS = ["d_test_real_mean", "d_test_noise_mean", "gan1_d_loss_last", "gan1_g_loss_last",
                "gan10_d_loss_last", "gan10_g_loss_last", "improved10_d_loss_last",
-               "improved10_g_loss_last", "gan10_variety", "improved10_variety", "seed", "data_source",
-               "data_size"]
+               "improved10_g_loss_last", "gan10_variety", "improved10_variety", "seed", "data_source"]
 
 
 # --------------------------------------------------------------------------- build
@@ -82,7 +81,7 @@ def test_search_index_holds_chinese_words(book_html):
     index = (book_html / "searchindex.js").read_text(encoding="utf-8")
     data = json.loads(index[index.index("(") + 1:index.rindex(")")])
     terms = set(data["terms"]) | set(data["titleterms"])  # words in headings go to titleterms
-    for word in ("判别器", "生成器", "模式崩溃", "二元交叉熵", "随机种子"):
+    for word in ("判别器", "生成器", "模式崩溃", "二元交叉熵", "随机数种子"):
         assert word in terms, f"{word!r} is not in the search index: is jieba installed?"
 
 
@@ -108,7 +107,8 @@ def test_metric_formatting(tmp_path):
     assert ext.load_metrics(tmp_path / "absent.json") == {}
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    assert ext.load_metrics(bad) == {}
+    with pytest.raises(ext.MetricsFileError, match="bad.json"):  # never shown as "not run yet"
+        ext.load_metrics(bad)
     good = tmp_path / "chapter_metrics.json"
     good.write_text(json.dumps({"gan1_d_loss_last": 0.24712, "data_size": 60000, "seed": 0,
                                 "data_source": "MNIST IDX", "nan": float("nan")}), encoding="utf-8")

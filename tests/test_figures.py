@@ -29,3 +29,15 @@ def test_figure_is_a_valid_non_blank_png(name):
     assert 200 <= width <= 3000 and 150 <= height <= 3000, (width, height)
     assert pixels.std() > 5, "the image is (almost) one flat colour"
     assert (pixels < 128).mean() > 0.005, "hardly anything is drawn"
+
+
+def test_loss_plot_shows_every_record():
+    """A BCE loss far above 1 is not cut off; an MSE loss keeps the axis 0 to 1."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from gankit.figures import plot_loss
+
+    assert plot_loss([0.2, 0.9, 0.25]).get_ylim() == (0.0, 1.0)
+    bottom, top = plot_loss([0.7, 2.9, 0.4], reference=0.693).get_ylim()
+    assert bottom == 0.0 and top >= 2.9

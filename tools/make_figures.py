@@ -32,7 +32,7 @@ from gankit import catalog, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
 
 NOTEBOOKS = catalog.notebooks()
-# every figure of the chapter but those of a long experiment (2-69: make remedies)
+# every figure of the chapter but those of a long experiment (made by a make target, see catalog)
 FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswith("make ")]
 # (listing, epochs, what it is): the trainings the notebooks load
 PRETRAIN = [("chapter_2_3_2_08.py", 10, "first GAN"), ("chapter_2_3_2_09.py", 10, "improved GAN"),

@@ -8,7 +8,8 @@ experiments import both:
 - ``ablation``  the first and improved GAN over seeds, and the five fixes one at a time
 - ``remedies``  remedies for mode collapse (section 8), against a goal
 - ``evaluate``  score cards of trained checkpoints (``make evaluate``)
+- ``hopping``   the digit the first GAN draws after each epoch (mode hopping, figure 2-70)
 
 Run them from the project root with ``PYTHONPATH=codes python -m experiments.<name>``
-(the Makefile's ``make ablation``, ``make remedies``, ``make evaluate``).
+(the Makefile's ``make ablation``, ``make remedies``, ``make evaluate``, ``make hopping``).
 """

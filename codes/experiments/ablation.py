@@ -48,7 +48,9 @@ from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_09 import generate_random_seed
+from gankit.data import source_description
 from gankit.metrics import COLLAPSE_RULE_ZH, is_collapsed, summarise
+from gankit.results import record_metrics
 from gankit.storage import atomic_write_text
 from gankit.tables import headers, markdown, metric_cells
 
@@ -60,7 +62,7 @@ CSV_FILE = "ablation.csv"
 # The columns of the chapter's tables (keys of gankit.metrics.METRICS).
 TABLE_METRICS = ["digits_at_least_1pct", "kl_uniform", "inception_score", "fid", "precision", "recall",
                  "coverage", "memorised_share"]
-GROUP_NAMES_ZH = {"seeds": "多种子", "ablation": "消融"}
+GROUP_NAMES_ZH = {"seeds": "多个随机数种子", "ablation": "消融"}
 
 # The budgets. Full: the chapter's (10 epochs, all training images). Quick: CI.
 FULL = {"seeds": [0, 1, 2, 3, 4], "seed_epochs": 10, "ablation_seeds": [0, 1, 2], "ablation_epochs": 10,
@@ -134,9 +136,9 @@ VARIANTS = {v.name: v for v in [
         LayerNormDiscriminator, LayerNormGenerator, generate_random, 1, "ablation-layernorm"),
     Arm("adam", "+ Adam(lr=1e-4)", "只换 Adam", AdamDiscriminator, AdamGenerator, generate_random, 1,
         "ablation-adam", cost=2.2),
-    Arm("seed100", "+ 100-value seed (uniform)", "只换 100 个种子值（仍为均匀分布）",
+    Arm("seed100", "+ 100 noise values (uniform)", "只换 100 个噪声值（仍为均匀分布）",
         Discriminator, Seed100Generator, generate_random, 100, "ablation-seed100", cost=1.05),
-    Arm("normal", "+ normal seed (1 value)", "只换正态分布种子（仍为 1 个值）",
+    Arm("normal", "+ normal noise (1 value)", "只换正态分布噪声（仍为 1 个值）",
         Discriminator, Generator, generate_random_seed, 1, "ablation-normal"),
     IMPROVED_GAN,
 ]}
@@ -176,8 +178,8 @@ def summaries(data: dict, group: str) -> dict:
 def _budget_text(data: dict, group: str) -> str:
     g = data["groups"][group]
     runs = grid.group_runs(data, group)
-    text = (f"每个生成器训练 {g['epochs']} 个轮次，{runs[0]['images']} 张训练图像"
-            f"（{data['settings']['data']}），随机种子 {', '.join(map(str, g['seeds']))}；"
+    text = (f"每个生成器训练 {g['epochs']} 个轮次，数据为{source_description(data['settings']['data_key'])}，"
+            f"随机数种子 {', '.join(map(str, g['seeds']))}；"
             f"每个生成器取 {data['settings']['samples']} 个样本打分")
     if not g.get("complete", True):
         text += f"（未完成：计划 {g['runs_planned']} 次训练，已完成 {g['runs_done']} 次）"
@@ -197,7 +199,7 @@ def seeds_table(data: dict) -> str:
 
 
 def seed_runs_table(data: dict) -> str:
-    header = ["模型", "种子", "轮次", "崩溃"] + headers(TABLE_METRICS) + ["各数字占比（0–9，%）"]
+    header = ["模型", "随机数种子", "轮次", "崩溃"] + headers(TABLE_METRICS) + ["各数字占比（0–9，%）"]
     rows = [[data["arms"][r["arm"]]["label_zh"], r["seed"], epoch, "是" if is_collapsed(c) else "否"]
             + metric_cells(c, TABLE_METRICS) + [" ".join(f"{100 * s:.0f}" for s in c["shares"])]
             for r, epoch, c in _scored(data, "seeds")]
@@ -214,10 +216,10 @@ def _change_text(info: dict, base: dict) -> str:
     if (info["D_optimiser"], info["G_optimiser"]) != (base["D_optimiser"], base["G_optimiser"]):
         changes.append(f"{base['D_optimiser']} → {info['D_optimiser']}")
     if info["seed_size"] != base["seed_size"]:
-        changes.append(f"种子 {base['seed_size']} → {info['seed_size']} 个值")
+        changes.append(f"噪声 {base['seed_size']} → {info['seed_size']} 个值")
     if info["seed_distribution"] != base["seed_distribution"]:
         zh = {"uniform": "均匀分布", "normal": "正态分布"}
-        changes.append(f"种子{zh[base['seed_distribution']]} → {zh[info['seed_distribution']]}")
+        changes.append(f"噪声{zh[base['seed_distribution']]} → {zh[info['seed_distribution']]}")
     if len(changes) == 5:
         return "以上五项全改"
     return "；".join(changes) or "（基线）"
@@ -292,12 +294,60 @@ def _card_columns(card: dict) -> dict:
     return {k: card.get(k) for k in CSV_COLUMNS if k in card and k != "collapsed"}
 
 
+def _top_digit(card: dict) -> int:
+    return max(range(10), key=lambda d: card["shares"][d])
+
+
+def chapter_numbers(data: dict) -> dict:
+    """What the chapter says about the seeds and the ablation, as keys of chapter_metrics.json."""
+    out = {}
+    classifier = data.get("classifier", {})
+    if "test_accuracy" in classifier:
+        out.update(classifier_test_accuracy=classifier["test_accuracy"],
+                   classifier_test_images=classifier["test_images"])
+    for name, card in data.get("anchors", {}).items():
+        out.update({f"anchor_{name}_fid": card["fid"], f"anchor_{name}_is": card["inception_score"]})
+    if "seeds" in data["groups"]:
+        g = data["groups"]["seeds"]
+        first, last = str(min(g["score_epochs"])), str(g["epochs"])
+        runs = {arm: [r for r in grid.group_runs(data, "seeds") if r["arm"] == arm] for arm in SEED_VARIANTS}
+        gan, improved = runs[FIRST_GAN.name], runs[IMPROVED_GAN.name]
+        s = summaries(data, "seeds").get(IMPROVED_GAN.name, {})
+        out.update(seeds_n=len(g["seeds"]), seeds_epochs=g["epochs"], seeds_first_epoch=int(first),
+                   seeds_gan_runs=len(gan), seeds_improved_runs=len(improved),
+                   seeds_gan_collapsed=sum(is_collapsed(r["scores"][last]) for r in gan),
+                   seeds_gan_collapsed_first=sum(is_collapsed(r["scores"][first]) for r in gan),
+                   seeds_gan_min_top_share=min((max(r["scores"][last]["shares"]) for r in gan), default=None),
+                   seeds_gan_top_changed=sum(_top_digit(r["scores"][first]) != _top_digit(r["scores"][last])
+                                             for r in gan),
+                   seeds_improved_collapsed=sum(is_collapsed(r["scores"][last]) for r in improved))
+        for epoch, key in ((last, ""), (first, "_first")):
+            if epoch in s:
+                out.update({f"seeds_improved{key}_{k}": s[epoch][m]["mean"] for k, m in
+                            (("min_share", "min_share"), ("kl", "kl_uniform"), ("is", "inception_score"),
+                             ("fid", "fid"))})
+    if "ablation" in data["groups"]:
+        g = data["groups"]["ablation"]
+        epoch = str(g["epochs"])
+        runs = [r for r in grid.group_runs(data, "ablation") if epoch in r["scores"]]
+        single = [r for r in runs if r["arm"] not in SEED_VARIANTS]
+        both = [r for r in runs if r["arm"] == IMPROVED_GAN.name]
+        out.update(ablation_seeds_n=len(g["seeds"]), ablation_epochs=g["epochs"],
+                   ablation_single_fixes=len({r["arm"] for r in single}), ablation_single_runs=len(single),
+                   ablation_single_not_collapsed=sum(not is_collapsed(r["scores"][epoch]) for r in single),
+                   ablation_all_runs=len(both),
+                   ablation_all_collapsed=sum(is_collapsed(r["scores"][epoch]) for r in both))
+    return out
+
+
 def write_outputs(data: dict, results_dir, table_dir) -> list:
-    """The tables the chapter includes and ablation.csv, all from ``data`` (ablation.json)."""
+    """The tables the chapter includes, ablation.csv and the numbers the chapter quotes
+    (chapter_metrics.json), all from ``data`` (ablation.json)."""
     written = grid.write_tables(data, TABLES, table_dir)
     target = results_dir / CSV_FILE
     atomic_write_text(target, csv_rows(data).to_csv(index=False))
-    return written + [target]
+    record_metrics(folder=results_dir, **chapter_numbers(data))
+    return written + [target, results_dir / "chapter_metrics.json"]
 
 
 def main(argv=None) -> int:

@@ -88,7 +88,7 @@ def _distribution(noise) -> str:
     return "uniform" if float(x.min()) >= 0 and float(x.max()) < 1 else "normal"
 
 
-FIRST_GAN = Arm("gan", "first GAN (MSE, SGD, Sigmoid, 1 uniform seed)", "第一个 GAN（清单 03、06）",
+FIRST_GAN = Arm("gan", "first GAN (MSE, SGD, Sigmoid, 1 uniform noise value)", "第一个 GAN（清单 03、06）",
                 Discriminator, Generator, generate_random, 1, "gan")
 IMPROVED_GAN = Arm("improved", "all five (listing 09)", "五项全改（清单 09）",
                    ImprovedDiscriminator, ImprovedGenerator, generate_random_seed, 100, "improved-gan",

@@ -44,7 +44,9 @@ from torch import nn
 import gankit
 from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
 from chapter_2_3_2_10 import LEARNING_RATE, BatchDiscriminator, BatchGenerator, FeatureMatchingGenerator
+from gankit.data import source_description
 from gankit.metrics import summarise, with_min_share
+from gankit.results import record_metrics
 from gankit.storage import read_json
 from gankit.tables import headers, markdown, metric_cells
 
@@ -52,7 +54,8 @@ from . import ablation, grid
 from .models import BATCHES, FEATURE_MATCHING, IMPROVED_GAN, Arm, improved_hidden
 
 NAME = "remedies"
-TABLE_FILE = "remedies.md"
+TABLE_FILE = "remedies.md"  # the full table (notebook 4)
+COMPACT_FILE = "remedies-compact.md"  # the chapter's table
 NOISE_SIZE = 100
 SMOOTH_TARGET = 0.9  # one-sided label smoothing: D's target for real images
 MBD_KERNELS, MBD_DIMS = 20, 5  # minibatch discrimination: kernels x dimensions each
@@ -166,8 +169,8 @@ REMEDIES = {r.name: r for r in [
     _remedy("pacgan2", "+ PacGAN, D judges 2 images at once", "+ PacGAN 打包 2 张",
             "Lin et al. 2018", PackedDiscriminator, BatchGenerator),
     FEATURE_MATCHING,
-    # compares every pair of samples in a batch: a step costs about 1.6 times the others' CPU,
-    # so it trains half the epochs to stay within the same CPU budget
+    # compares every pair of samples in a batch: a step costs more CPU than the others' (the
+    # ratio measured is in chapter_metrics.json), so it trains half the epochs within the budget
     _remedy("minibatch-discrim", "+ minibatch discrimination", "+ 小批量判别",
             "Salimans et al. 2016", SimilarityAwareDiscriminator, BatchGenerator, epochs_factor=0.5),
     _remedy("label-smoothing", "+ one-sided label smoothing (0.9)", "+ 单侧标签平滑（0.9）",
@@ -308,7 +311,7 @@ def remedies_table(data: dict, base: dict) -> str:
         rows.append(row(label, info["source"], _budget_cell(mine), ", ".join(str(r["seed"]) for r in mine),
                         summary[name]))
     rows += [r + ["", ""] for r in grid.anchor_rows(data, TABLE_METRICS, blanks=4)]
-    header = ["模型", "来源", "训练预算", "种子", "崩溃"] + headers(TABLE_METRICS) + ["达标", "差距"]
+    header = ["模型", "来源", "训练预算", "随机数种子", "崩溃"] + headers(TABLE_METRICS) + ["达标", "差距"]
     lines = [markdown(header, rows, 4)]
     settings = data.get("settings", {})
     if not data["groups"][NAME].get("complete", True):
@@ -325,8 +328,7 @@ def remedies_table(data: dict, base: dict) -> str:
         if epochs < FULL["epochs"]:
             budget += (f"本次运行每种方法只训练了 {epochs} 个轮次，少于 `make remedies` 默认的 "
                        f"{FULL['epochs']} 个轮次（缩减预算）。")
-    lines += ["", f"数据：{settings.get('data', '?')}，{settings.get('train_images_used', '?')} 张训练图像；"
-                  f"每个生成器取 {settings.get('samples', '?')} 个样本打分。{budget}"
+    lines += ["", f"数据：{_data_text(settings)}；每个生成器取 {settings.get('samples', '?')} 个样本打分。{budget}"
                   "有多个种子时为均值 ± 标准差（n − 1）。“最少数字占比”是 10 个数字中最少的那个所占的比例。"
                   f"“达标”数下面 5 条目标中达到了几条：每个种子里每个数字至少 {GOAL['min_share']:.0%}，"
                   f"KL ≤ {GOAL['kl_uniform']}，IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像锚点，"
@@ -337,6 +339,99 @@ def remedies_table(data: dict, base: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _data_text(settings: dict) -> str:
+    """The data of the runs, described without a path (``gankit.data.source_description``)."""
+    return source_description(settings["data_key"]) if "data_key" in settings else "?"
+
+
+def verdict(s: dict) -> str:
+    """The compact table's verdict on one summary over seeds: collapses, else the goals reached."""
+    if s["collapsed"]:
+        return f"{s['collapsed']}/{s['n']} 个种子崩溃"
+    if s["goal"]["all"]:
+        return "达到全部目标"
+    return f"未崩溃，达到 {s['goal_count']}/5 条目标"
+
+
+def compact_table(data: dict, base: dict) -> str:
+    """The chapter's table: method, seeds, smallest digit share, KL, FID and a verdict; the
+    baselines first, then the remedies, then the noisy anchor's FID as the bar to pass."""
+    result = analyse(data, base)
+    summary, best = result["summary"], result["best"]
+    keys = ["min_share", "kl_uniform", "fid"]
+    rows = [[BASELINE_LABELS[arm], ", ".join(str(seed) for seed, _ in entry["runs"])]
+            + metric_cells(summary[arm], keys) + [verdict(summary[arm])] for arm, entry in base.items()]
+    runs = grid.group_runs(data, NAME)
+    for name in data["groups"][NAME]["arms"]:
+        seeds = [str(r["seed"]) for r in runs if r["arm"] == name]
+        if seeds:
+            label = data["arms"][name]["label_zh"] + ("（最佳）" if best == name else "")
+            rows.append([label, ", ".join(seeds)] + metric_cells(summary[name], keys) + [verdict(summary[name])])
+    noisy = data.get("anchors", {}).get("noisy")
+    if noisy:
+        rows.append([grid.ANCHOR_LABELS_ZH["noisy"], ""] + metric_cells(with_min_share(noisy), keys) + [""])
+    header = ["方法", "随机数种子"] + headers(keys) + ["结论"]
+    note = (f"数据：{_data_text(data.get('settings', {}))}。多个种子时为均值 ± 标准差。“崩溃”的标准与上文相同；"
+            f"目标共 5 条：每个种子里每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，"
+            f"IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像，记忆比例 ≤ {GOAL['memorised_share']:.0%}。"
+            "“最佳”是离目标差距最小的方法。完整的评分卡（IS、recall、coverage、记忆比例、CPU 时间）"
+            "见配套的 Notebook 4。")
+    return markdown(header, rows, 2) + "\n\n" + note + "\n"
+
+
+def _key(arm: str) -> str:
+    return arm.replace("-", "_")
+
+
+# the parts of the goal (meets_goal) as they are named in chapter_metrics.json
+GOAL_KEYS = {"every_digit_5pct": "min_share", "kl_at_most_0.1": "kl", "is_at_least_7": "is",
+             "fid_below_noisy": "fid", "no_memorisation": "memorised", "all": "all"}
+
+
+def chapter_numbers(data: dict, base: dict) -> dict:
+    """What the chapter says about the remedies, as keys of chapter_metrics.json."""
+    result = analyse(data, base)
+    summary, best = result["summary"], result["best"]
+    g = data["groups"][NAME]
+    remedies = [n for n in g["arms"] if n in summary and n not in base]
+    runs = grid.group_runs(data, NAME)
+    out = {"remedies_n": len(remedies), "remedies_seeds_n": len(g["seeds"]), "remedies_epochs": g["epochs"],
+           "remedies_best": best, "remedies_memorised_limit": GOAL["memorised_share"],
+           "remedies_min_share_goal": GOAL["min_share"]}
+    for name in list(base) + remedies:
+        s = summary[name]
+        mine = [r["scores"][str(r["epochs"])] for r in runs if r["arm"] == name] or [c for _, c in base[name]["runs"]]
+        out.update({f"remedy_{_key(name)}_{k}": s[m]["mean"] for k, m in
+                    (("min_share", "min_share"), ("kl", "kl_uniform"), ("is", "inception_score"), ("fid", "fid"),
+                     ("recall", "recall"), ("memorised", "memorised_share")) if m in s})
+        out[f"remedy_{_key(name)}_kl_sd"] = s["kl_uniform"]["sd"]
+        out.update({f"remedy_{_key(name)}_memorised_max": max(c["memorised_share"] for c in mine),
+                    f"remedy_{_key(name)}_collapsed": s["collapsed"], f"remedy_{_key(name)}_n": s["n"],
+                    f"remedy_{_key(name)}_goals": s["goal_count"]})
+    for check, key in GOAL_KEYS.items():  # how many remedies reach each part of the goal
+        out[f"remedies_meeting_{key}"] = sum(summary[n]["goal"][check] for n in remedies)
+    if remedies:
+        out["remedies_lowest_kl"] = min(remedies, key=lambda n: summary[n]["kl_uniform"]["mean"])
+        out["remedies_best_shortfall"] = summary[best]["shortfall"]
+        out["remedies_memorising"] = sum(summary[n]["memorised_share"]["mean"] > GOAL["memorised_share"]
+                                         for n in remedies)
+    cpu = {n: [r["cpu_seconds"] for r in runs if r["arm"] == n and r.get("cpu_seconds") is not None]
+           for n in remedies}
+    cpu = {n: statistics.fmean(v) for n, v in cpu.items() if v}
+    if cpu:
+        out["remedies_max_cpu_s"] = max(cpu.values())
+        out.update({f"remedy_{_key(n)}_cpu_s": v for n, v in cpu.items()})
+        per_update = {n: cpu[n] / next(r["generator_updates"] for r in runs if r["arm"] == n) for n in cpu}
+        slow = [n for n in per_update if REMEDIES[n].epochs_factor < 1]
+        others = [per_update[n] for n in per_update if n not in slow]
+        for n in slow:  # the CPU per generator update of a remedy trained for fewer epochs, against the rest
+            out[f"remedy_{_key(n)}_cost_ratio"] = per_update[n] / statistics.fmean(others)
+    b = data.get("budget_measured")
+    if b:
+        out["remedies_budget_cpu_s"] = b["cpu_seconds_10_epochs"]
+    return out
+
+
 def read_results(results_dir=None) -> tuple[dict, dict]:
     """(remedies.json, baselines from ablation.json) of ``results_dir`` (default results/)."""
     results_dir = results_dir or gankit.results_dir()
@@ -345,15 +440,27 @@ def read_results(results_dir=None) -> tuple[dict, dict]:
 
 
 def write_outputs(data: dict, results_dir, table_dir) -> list:
+    """The full table (notebook 4), the chapter's compact table and the numbers the chapter quotes
+    (chapter_metrics.json), all from remedies.json and the baselines of ablation.json."""
     base = baselines(results_dir, data["settings"]["data_key"])
-    return grid.write_tables(data, {TABLE_FILE: (lambda d: remedies_table(d, base), NAME)}, table_dir)
+    written = grid.write_tables(data, {TABLE_FILE: (lambda d: remedies_table(d, base), NAME),
+                                       COMPACT_FILE: (lambda d: compact_table(d, base), NAME)}, table_dir)
+    if NAME in data.get("groups", {}):
+        record_metrics(folder=results_dir, **chapter_numbers(data, base))
+        written.append(results_dir / "chapter_metrics.json")
+    return written
 
 
 # ------------------------------------------------------------------ figure 2-69
+def best_run(data: dict, best: str, seed: int = 0) -> dict:
+    """The run record of remedy ``best`` with 随机数种子 ``seed`` (else its first seed)."""
+    runs = [r for r in grid.group_runs(data, NAME) if r["arm"] == best]
+    return next((r for r in runs if r["seed"] == seed), runs[0])
+
+
 def best_generator(data: dict, best: str, checkpoints, seed: int = 0):
     """G of remedy ``best`` with 随机数种子 ``seed`` (else its first seed), from its checkpoint, and its run."""
-    runs = [r for r in grid.group_runs(data, NAME) if r["arm"] == best]
-    run = next((r for r in runs if r["seed"] == seed), runs[0])
+    run = best_run(data, best, seed)
     G = REMEDIES[best].G()
     gankit.Checkpoints(run["run"], checkpoints).load(run["epochs"], {"G": G}, restore_rng=False)
     return G, run
@@ -369,6 +476,11 @@ def save_figure_2_69(data: dict, args) -> None:
     base = baselines(grid.results_folder(args, args.run), data["settings"]["data_key"])
     best = analyse(data, base)["best"]
     if best is None:
+        return
+    run = best_run(data, best)
+    if not gankit.Checkpoints(run["run"], args.checkpoints).path(run["epochs"]).is_file():
+        print(f"figure 2-69: skipped, no checkpoint of {run['run']} (epoch {run['epochs']}) in "
+              f"{args.checkpoints}; make remedies trains it")
         return
     G, run = best_generator(data, best, args.checkpoints)
     with torch.no_grad(), torch.random.fork_rng(devices=[]):

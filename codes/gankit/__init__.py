@@ -18,7 +18,7 @@ ratio), ``diagrams`` (figures 2-58, 2-59, 2-61), ``classifier``, ``metrics`` and
 from .catalog import figure_names
 from .checkpoints import CheckpointError, Checkpoints
 from .cli import parse_args, quick_mode, report
-from .data import DataError, MnistData, load_mnist
+from .data import DataError, MnistData, load_mnist, source_description
 from .device import DeviceError, choose_device, set_seed, use_device
 from .figures import plot_images, plot_loss, save_figure
 from .paths import CHECKPOINT_DIR, PROJECT_ROOT, figure_dir, results_dir

@@ -1,7 +1,7 @@
 """Seeing and measuring mode collapse (figure 2-65 and the comparison figure 2-67).
 
 Without any classifier, collapse shows as a lack of variety: when a generator
-draws the same image for every seed, its samples lie close together. We measure
+draws the same image for every noise input, its samples lie close together. We measure
 the mean pixel distance between pairs of samples and compare it with the same
 number for real MNIST digits.
 """
@@ -14,7 +14,7 @@ from .figures import image_grid, plot_digit_shares
 
 @torch.no_grad()
 def sample(G, generate_seed, seed_size: int, count: int) -> torch.Tensor:
-    """``count`` generator outputs for fresh seeds, one seed at a time as in the chapter, on the CPU."""
+    """``count`` generator outputs for fresh noise, one input at a time as in the chapter, on the CPU."""
     return torch.stack([G.forward(generate_seed(seed_size)) for _ in range(count)]).cpu()
 
 
@@ -38,7 +38,7 @@ def plot_collapse(images, measured: dict, cols: int = 8):
 
     fig, ax = plt.subplots(figsize=(cols * 1.1, -(-len(images) // cols) * 1.1 + 0.6))
     image_grid(ax, images, cols)
-    ax.set_title(f"{len(images)} samples for {len(images)} different seeds — mean pairwise distance "
+    ax.set_title(f"{len(images)} samples for {len(images)} different noise inputs — mean pairwise distance "
                  f"{measured['generated_distance']:.2f} (real digits: {measured['real_distance']:.2f})",
                  fontsize=10)
     fig.tight_layout()

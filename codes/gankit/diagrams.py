@@ -2,7 +2,7 @@
 
 - ``draw_inverted_discriminator``  figure 2-58: the generator as the discriminator turned around
                                    (784 -> 200 -> 1 beside 1 -> 200 -> 784)
-- ``draw_gan_architecture``        figure 2-59: seed -> G -> image -> D <- real images, D -> real/fake, losses
+- ``draw_gan_architecture``        figure 2-59: noise -> G -> image -> D <- real images, D -> real/fake, losses
 - ``draw_detach``                  figure 2-61: detach() cuts the gradient path into G while D trains (step 2);
                                    in step 3 the gradients flow back through D into G
 
@@ -139,7 +139,7 @@ def draw_inverted_discriminator():
     fig, ax = _canvas(11.0, 5.0, (-1.9, 16.2), (-1.6, 7.1))
     _network(ax, 1.2, [(784, "input\n(pixels)"), (200, "hidden"), (1, "output\n1.0 = real\n0.0 = fake")],
              REAL, DISC, "Discriminator", "784 \u2192 200 \u2192 1")
-    _network(ax, 9.2, [(1, "input\n(random\nseed)"), (200, "hidden"), (784, "output\n(pixels)")],
+    _network(ax, 9.2, [(1, "input\n(random\nnoise)"), (200, "hidden"), (784, "output\n(pixels)")],
              GEN, GEN, "Generator", "the inverted discriminator: 1 \u2192 200 \u2192 784")
     _image_icon(ax, -0.9, 3.0, 1.0, REAL, "28 \u00d7 28\nimage")
     _image_icon(ax, 15.3, 3.0, 1.0, GEN, "28 \u00d7 28\nimage")
@@ -157,13 +157,13 @@ def draw_inverted_discriminator():
 
 # ------------------------------------------------------------------- figure 2-59
 def draw_gan_architecture():
-    """Figure 2-59: the GAN with its random seed, both networks, the real data and the losses."""
+    """Figure 2-59: the GAN with its random input (noise), both networks, the real data and the losses."""
     fig, ax = _canvas(11.0, 5.6, (0, 15.2), (-0.2, 7.5))
     row = 3.8
-    seed = _box(ax, 1.2, row, 2.0, 1.1, "random seed\n(noise)", GEN, fill_alpha=0.06)
+    noise = _box(ax, 1.2, row, 2.0, 1.1, "random input\n(noise)", GEN, fill_alpha=0.06)
     gen = _box(ax, 3.95, row, 2.0, 1.3, "Generator\nG", GEN, weight="bold", fontsize=FONT + 1)
     _image_icon(ax, 6.6, row, 0.95, GEN)
-    ax.text(6.6, row - 0.68, "generated image G(seed)\ntarget 0.0 when D trains,\n1.0 when G trains",
+    ax.text(6.6, row - 0.68, "generated image G(noise)\ntarget 0.0 when D trains,\n1.0 when G trains",
             ha="center", va="top", fontsize=FONT - 1, color=GEN, linespacing=1.25)
     disc = _box(ax, 10.0, row, 2.6, 1.3, "Discriminator\nD", DISC, weight="bold", fontsize=FONT + 1)
     out = _box(ax, 13.6, row, 2.3, 1.3, "output D(x)\n1.0 = real\n0.0 = fake", DISC, fill_alpha=0.06)
@@ -174,7 +174,7 @@ def draw_gan_architecture():
     _arrow(ax, (10.0, 6.65 - 0.5), disc["top"], color=REAL, lw=2.2)
     ax.text(10.15, 5.3, "target 1.0", ha="left", va="center", fontsize=FONT - 1, color=REAL)
     # forward path
-    _arrow(ax, seed["right"], gen["left"], color=GEN, lw=2.2)
+    _arrow(ax, noise["right"], gen["left"], color=GEN, lw=2.2)
     _arrow(ax, gen["right"], (6.6 - 0.5, row), color=GEN, lw=2.2)
     _arrow(ax, (6.6 + 0.5, row), disc["left"], color=GEN, lw=2.2)
     _arrow(ax, disc["right"], out["left"], color=DISC, lw=2.2)
@@ -202,16 +202,16 @@ def draw_gan_architecture():
 
 # ------------------------------------------------------------------- figure 2-61
 def _pipeline(ax, y, step_title, code, target, detach: bool):
-    """One training step drawn as a row: seed -> G -> G(seed) [-> detach] -> D -> loss, plus gradients."""
+    """One training step drawn as a row: noise -> G -> G(noise) [-> detach] -> D -> loss, plus gradients."""
     g_color = GREY if detach else GEN
     ax.text(0.15, y + 1.5, step_title, ha="left", va="center", fontsize=FONT + 1, weight="bold", color=INK)
     ax.text(14.9, y + 1.5, code, ha="right", va="center", fontsize=FONT - 2, family="monospace", color="#424242")
-    seed = _box(ax, 1.0, y, 1.6, 0.95, "random\nseed", g_color, fill_alpha=0.05)
+    noise = _box(ax, 1.0, y, 1.6, 0.95, "random\nnoise", g_color, fill_alpha=0.05)
     gen = _box(ax, 3.3, y, 1.9, 1.1, "Generator\nG", g_color, weight="bold")
-    img = _box(ax, 5.6, y, 1.7, 0.95, "G(seed)\n784 values", g_color, fill_alpha=0.05, fontsize=FONT - 1)
+    img = _box(ax, 5.6, y, 1.7, 0.95, "G(noise)\n784 values", g_color, fill_alpha=0.05, fontsize=FONT - 1)
     disc = _box(ax, 10.3, y, 2.5, 1.1, "Discriminator\nD", DISC, weight="bold")
-    loss = _box(ax, 13.45, y, 2.9, 1.1, f"loss\nD(G(seed)) vs {target}", LOSS, fill_alpha=0.08, fontsize=FONT - 1)
-    _arrow(ax, seed["right"], gen["left"], color=INK)
+    loss = _box(ax, 13.45, y, 2.9, 1.1, f"loss\nD(G(noise)) vs {target}", LOSS, fill_alpha=0.08, fontsize=FONT - 1)
+    _arrow(ax, noise["right"], gen["left"], color=INK)
     _arrow(ax, gen["right"], img["left"], color=INK)
     _arrow(ax, disc["right"], loss["left"], color=INK)
     gy = y - 0.95  # the backward path runs below the boxes
@@ -254,10 +254,10 @@ def _pipeline(ax, y, step_title, code, target, detach: bool):
 def draw_detach():
     """Figure 2-61: D's training on generated data uses detach(); G's training lets gradients reach G."""
     fig, ax = _canvas(11.0, 6.9, (0, 15.0), (0.4, 9.8))
-    _pipeline(ax, 6.9, "Step 2: train D on generated data", "D.train(G.forward(seed).detach(), 0.0)", "0.0",
+    _pipeline(ax, 6.9, "Step 2: train D on generated data", "D.train(G.forward(noise).detach(), 0.0)", "0.0",
               detach=True)
     ax.plot([0.15, 14.85], [4.6, 4.6], color="#e0e0e0", lw=1.2)
-    _pipeline(ax, 2.3, "Step 3: train G", "G.train(D, seed, 1.0)", "1.0", detach=False)
+    _pipeline(ax, 2.3, "Step 3: train G", "G.train(D, noise, 1.0)", "1.0", detach=False)
     # legend
     ax.plot([8.7, 9.4], [9.45, 9.45], color=INK, lw=2)
     ax.text(9.55, 9.45, "forward pass", va="center", fontsize=FONT - 1)

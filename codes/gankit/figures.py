@@ -46,9 +46,21 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     return target
 
 
+LOSS_YMAX = 1.0  # the y-axis of a loss plot reaches at least 1.0 (all of an MSE loss) ...
+LOSS_MARGIN = 1.05  # ... and 5% above the largest loss, so that no record is cut off
+
+
+def loss_ylim(progress) -> tuple[float, float]:
+    """(0, top): the whole curve shows, whatever the loss (BCE losses can be far above 1)."""
+    values = [float(v) for v in progress]
+    largest = max(values, default=0.0)
+    return 0.0, LOSS_YMAX if largest <= LOSS_YMAX else LOSS_MARGIN * largest
+
+
 def plot_loss(progress, reference: float | None = None, reference_label: str = "", title: str = "",
-              ax=None, ylim=(0, 1.0)):
-    """Loss values recorded every 10 training steps, as faint dots, with a reference line."""
+              ax=None, ylim=None):
+    """Loss values recorded every 10 training steps, as faint dots, with a reference line;
+    the y-axis shows every record (``loss_ylim``) unless ``ylim`` is given."""
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 4))
     ax.plot(range(len(progress)), list(progress), ".", alpha=0.1, markersize=3, color="tab:blue")
@@ -56,7 +68,7 @@ def plot_loss(progress, reference: float | None = None, reference_label: str = "
         ax.axhline(reference, color="tab:red", linestyle="--", linewidth=1.2,
                    label=reference_label or f"reference {reference:.3f}")
         ax.legend(loc="upper right")
-    ax.set_ylim(*ylim)
+    ax.set_ylim(*(ylim or loss_ylim(progress)))
     ax.set_xlabel("record (one every 10 training steps)")
     ax.set_ylabel("loss")
     ax.grid(True, alpha=0.4)

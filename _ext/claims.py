@@ -1,0 +1,234 @@
+"""The chapter's claims about its runs, each a condition on the measured numbers.
+
+Read by the Sphinx extension ``chapter_claims`` beside this file. Each entry:
+
+- ``name``: the chapter writes ``{claim}`name``` right after the sentence;
+- ``says``: what the sentence says (Chinese), for the build's warning;
+- ``condition``: a Python expression over keys of ``chapter_metrics.json`` (and
+  ``abs``, ``min``, ``max``, ``round``) that is true when the sentence holds;
+- ``measured``: Chinese text of what was measured, ``{key}`` or ``{key:digits}``
+  standing for the run's values (formatted as the ``{metric}`` role shows them),
+  shown to the reader when the sentence does not hold in their run.
+
+Who writes the keys: the notebooks (losses, variety, digit shares of seed 0),
+``make bench`` (bench_*), ``python -m experiments.ablation`` (seeds_*, ablation_*,
+anchor_*, classifier_*), ``python -m experiments.remedies`` (remedies_*, remedy_*)
+and ``python -m experiments.hopping`` (hop_*).
+"""
+
+LN2 = 0.693  # the BCE equilibrium, ln 2
+
+CLAIMS = [
+    # ------------------------------------------------------------ 3. testing the discriminator
+    dict(name="d_test_loss_near_zero",
+         says="判别器的损失很快下降，并一直保持在接近 0 的水平",
+         condition="d_test_loss_last < 0.01",
+         measured="最后 1,000 个损失记录的平均值为 {d_test_loss_last:5}"),
+    dict(name="d_tells_real_from_noise",
+         says="判别器把真实图像和随机噪声区分开了",
+         condition="d_test_real_mean > 0.9 and d_test_noise_mean < 0.1",
+         measured="对测试图像的平均输出为 {d_test_real_mean}，对随机噪声为 {d_test_noise_mean}"),
+    # ------------------------------------------------------------ 6. training the GAN
+    dict(name="fast_engine_faster",
+         says="快速引擎比书中的循环快",
+         condition="bench_first_fast_ms < bench_first_listing_ms",
+         measured="每个样本的 CPU 时间：快速引擎 {bench_first_fast_ms:3} 毫秒，书中的代码 "
+                  "{bench_first_listing_ms:3} 毫秒"),
+    dict(name="gan1_d_loss_drops_first",
+         says="第一个 GAN 的判别器损失先迅速降到接近 0",
+         condition="gan1_d_loss_low < 0.05",
+         measured="判别器损失 200 个记录的滑动平均最低为 {gan1_d_loss_low}"),
+    dict(name="gan1_d_loss_near_equilibrium",
+         says="判别器损失的滑动平均最高接近平衡值 0.25",
+         condition="abs(gan1_d_loss_peak - 0.25) <= 0.05",
+         measured="判别器损失 200 个记录的滑动平均最高为 {gan1_d_loss_peak}"),
+    dict(name="gan1_d_loss_falls_again",
+         says="判别器的损失之后再次降向 0",
+         condition="gan1_d_loss_last < 0.1 and gan1_d_loss_last < gan1_d_loss_peak / 2",
+         measured="最高 {gan1_d_loss_peak}，最后 1,000 个记录的平均值 {gan1_d_loss_last}"),
+    dict(name="gan1_g_loss_high_first",
+         says="起初生成器的损失很高",
+         condition="gan1_g_loss_high > 0.5",
+         measured="生成器损失 200 个记录的滑动平均最高为 {gan1_g_loss_high}"),
+    dict(name="gan1_g_loss_near_equilibrium",
+         says="双方接近平衡时，生成器的损失降到 0.25 上方",
+         condition="0.25 < gan1_g_loss_low < 0.45",
+         measured="生成器损失 200 个记录的滑动平均最低为 {gan1_g_loss_low}"),
+    dict(name="gan1_g_loss_rises_again",
+         says="随着判别器再次领先，生成器的损失又升高",
+         condition="gan1_g_loss_last > gan1_g_loss_low + 0.2",
+         measured="最低 {gan1_g_loss_low}，最后 1,000 个记录的平均值 {gan1_g_loss_last}"),
+    dict(name="gan_collapsed_after_one_epoch",
+         says="第一个 GAN 训练 1 个轮次后，每个随机数种子都已崩溃",
+         condition="hop_collapsed_epoch1 == hop_seeds",
+         measured="{hop_seeds} 个随机数种子中，第 1 个轮次后崩溃的有 {hop_collapsed_epoch1} 个"),
+    dict(name="gan10_one_digit",
+         says="训练 10 个轮次后，第一个 GAN 的图像看上去都是同一个数字",
+         condition="gan10_top_share >= 0.9",
+         measured="最常见的数字 {gan10_top_digit} 占 {gan10_top_share:2}"),
+    dict(name="gan_one_digit_every_epoch",
+         says="第一个 GAN 每个轮次后几乎只画一种数字",
+         condition="hop_min_top_share >= 0.9",
+         measured="各随机数种子、各轮次中，最常见数字的占比最低为 {hop_min_top_share:2}"),
+    dict(name="gan_digit_hops",
+         says="第一个 GAN 画的数字随轮次改变，多数随机数种子都换过数字",
+         condition="hop_changes > 0 and 2 * hop_seeds_changing > hop_seeds",
+         measured="{hop_seeds} 个随机数种子中换过数字的有 {hop_seeds_changing} 个，共换了 {hop_changes} 次"),
+    dict(name="hopping_same_run_as_figure_2_64",
+         says="图2-70 中随机数种子 0 最后一个轮次画的数字，就是图2-64 中的数字（同一次训练）",
+         condition="hop_first_seed != seed or hop_epochs != 10 or hop_first_seed_last_digit == gan10_top_digit",
+         measured="图2-70：随机数种子 {hop_first_seed} 第 {hop_epochs} 个轮次后画得最多的是 "
+                  "{hop_first_seed_last_digit}；图2-64 的运行（随机数种子 {seed}）画得最多的是 {gan10_top_digit}"),
+    # ------------------------------------------------------------ 7. the improved GAN
+    dict(name="variety_ratios",
+         says="第一个 GAN 的多样性比值接近 0，改良 GAN 的接近 1",
+         condition="gan10_variety < 0.1 and improved10_variety > 0.7",
+         measured="第一个 GAN {gan10_variety}，改良 GAN {improved10_variety}"),
+    dict(name="improved_many_digits",
+         says="改良 GAN 生成了多种不同的数字（没有崩溃）",
+         condition="improved10_digits >= 3 and improved10_kl <= 1.5",
+         measured="占比至少 1% 的数字有 {improved10_digits} 个，KL 为 {improved10_kl}"),
+    dict(name="improved_not_all_digits",
+         says="改良 GAN 还没有画出全部 10 个数字",
+         condition="improved10_digits < 10",
+         measured="占比至少 1% 的数字有 {improved10_digits} 个"),
+    dict(name="improved_losses_far_from_equilibrium",
+         says="改良 GAN 的损失离平衡值 ln 2 很远：判别器的低于它，生成器的远高于它",
+         condition=f"improved10_d_loss_last < {LN2} - 0.2 and improved10_g_loss_last > 2 * {LN2}",
+         measured="最后 1,000 个记录的平均损失：判别器 {improved10_d_loss_last}，生成器 "
+                  "{improved10_g_loss_last}"),
+    dict(name="gan_collapses_every_seed",
+         says="第一个 GAN 每个随机数种子都发生了模式崩溃",
+         condition="seeds_gan_collapsed == seeds_gan_runs",
+         measured="{seeds_gan_runs} 次训练中崩溃的有 {seeds_gan_collapsed} 次"),
+    dict(name="gan_one_digit_every_seed",
+         says="分类器把第一个 GAN 的全部样本判为同一个数字",
+         condition="seeds_gan_min_top_share >= 0.999",
+         measured="最常见数字的占比最低为 {seeds_gan_min_top_share}"),
+    dict(name="improved_no_collapse",
+         says="改良 GAN 没有崩溃",
+         condition="seeds_improved_collapsed == 0",
+         measured="{seeds_improved_runs} 次训练中崩溃的有 {seeds_improved_collapsed} 次"),
+    dict(name="improved_rare_digits",
+         says="改良 GAN 的个别数字几乎不出现",
+         condition="seeds_improved_min_share < 0.02",
+         measured="最少数字占比的均值为 {seeds_improved_min_share:%1}"),
+    dict(name="improved_fid_far",
+         says="改良 GAN 的 FID 远高于加噪声的锚点",
+         condition="seeds_improved_fid > 2 * anchor_noisy_fid",
+         measured="改良 GAN 的 FID 为 {seeds_improved_fid:1}，加噪锚点为 {anchor_noisy_fid:1}"),
+    dict(name="improved_is_low",
+         says="改良 GAN 的 IS 明显低于真实图像",
+         condition="seeds_improved_is < anchor_real_is - 2",
+         measured="改良 GAN 的 IS 为 {seeds_improved_is:2}，真实图像为 {anchor_real_is:2}"),
+    dict(name="single_fixes_collapse",
+         says="单独采用任何一项改进，生成器仍然崩溃",
+         condition="ablation_single_runs > 0 and ablation_single_not_collapsed == 0",
+         measured="单项改进的 {ablation_single_runs} 次训练中没有崩溃的有 {ablation_single_not_collapsed} 次"),
+    dict(name="all_five_no_collapse",
+         says="五项一起使用时，没有一次训练崩溃",
+         condition="ablation_all_runs > 0 and ablation_all_collapsed == 0",
+         measured="五项全用的 {ablation_all_runs} 次训练中崩溃的有 {ablation_all_collapsed} 次"),
+    # ------------------------------------------------------------ 8. remedies
+    dict(name="improved_worse_with_epochs",
+         says="改良 GAN 多训练几个轮次，数字分布反而更不均匀",
+         condition="seeds_improved_kl > seeds_improved_first_kl",
+         measured="KL 的均值：第 {seeds_first_epoch} 个轮次后 {seeds_improved_first_kl}，第 {seeds_epochs} "
+                  "个轮次后 {seeds_improved_kl}"),
+    dict(name="remedies_within_budget",
+         says="每种方法用掉的 CPU 时间都少于改良 GAN 的预算",
+         condition="remedies_max_cpu_s < remedies_budget_cpu_s",
+         measured="预算 {remedies_budget_cpu_s:0} 秒，方法的 CPU 时间（种子平均）最多 {remedies_max_cpu_s:0} 秒"),
+    dict(name="feature_matching_best",
+         says="评分卡选出的最佳方法是特征匹配",
+         condition="remedies_best == 'feature-matching'",
+         measured="离目标差距最小的方法是 {remedies_best}"),
+    dict(name="no_remedy_meets_goal",
+         says="没有一种方法达到全部目标",
+         condition="remedies_meeting_all == 0",
+         measured="达到全部目标的方法有 {remedies_meeting_all} 种"),
+    dict(name="only_spectral_norm_kl",
+         says="只有谱归一化的 KL 均值低于 0.1",
+         condition="remedies_meeting_kl == 1 and remedies_lowest_kl == 'spectral-norm'",
+         measured="KL 达标的方法有 {remedies_meeting_kl} 种，KL 最低的是 {remedies_lowest_kl}"),
+    dict(name="no_remedy_min_share",
+         says="没有一种方法在每个随机数种子里都让每个数字至少占 5%",
+         condition="remedies_meeting_min_share == 0",
+         measured="达到这一条的方法有 {remedies_meeting_min_share} 种"),
+    dict(name="no_remedy_quality",
+         says="没有一种方法的 IS 达到 7，也没有一种方法的 FID 低于加噪真实图像",
+         condition="remedies_meeting_is == 0 and remedies_meeting_fid == 0",
+         measured="IS 达标的方法 {remedies_meeting_is} 种，FID 达标的 {remedies_meeting_fid} 种"),
+    dict(name="minibatch_memorises",
+         says="单纯的小批量训练记忆训练图像的比例超过了上限",
+         condition="remedy_minibatch_memorised > remedies_memorised_limit",
+         measured="记忆比例的均值为 {remedy_minibatch_memorised:%1}（上限 {remedies_memorised_limit:%0}），"
+                  "最多的一个种子为 {remedy_minibatch_memorised_max:%1}"),
+    dict(name="only_minibatch_memorises",
+         says="其余方法的记忆比例都在上限以内",
+         condition="remedies_memorising == 1",
+         measured="记忆比例超过上限的方法有 {remedies_memorising} 种"),
+    dict(name="feature_matching_kl_half",
+         says="特征匹配的 KL 不到改良 GAN 的一半，最少的数字占比比改良 GAN 高",
+         condition="remedy_feature_matching_kl < remedy_improved_kl / 2 "
+                   "and remedy_feature_matching_min_share > remedy_improved_min_share",
+         measured="KL：特征匹配 {remedy_feature_matching_kl}，改良 GAN {remedy_improved_kl}；最少数字占比："
+                  "特征匹配 {remedy_feature_matching_min_share}，改良 GAN {remedy_improved_min_share}"),
+    dict(name="feature_matching_fid_like_improved",
+         says="特征匹配的 FID 与改良 GAN 相当",
+         condition="abs(remedy_feature_matching_fid - remedy_improved_fid) < 0.1 * remedy_improved_fid",
+         measured="FID：特征匹配 {remedy_feature_matching_fid:1}，改良 GAN {remedy_improved_fid:1}"),
+    dict(name="feature_matching_short_of_goal",
+         says="特征匹配的最少数字占比仍不到 5%，FID 也远高于加噪真实图像",
+         condition="remedy_feature_matching_min_share < remedies_min_share_goal "
+                   "and remedy_feature_matching_fid > 2 * anchor_noisy_fid",
+         measured="最少数字占比 {remedy_feature_matching_min_share}，FID {remedy_feature_matching_fid:1}"
+                  "（加噪真实图像 {anchor_noisy_fid:1}）"),
+    dict(name="spectral_norm_worse_images",
+         says="谱归一化的 FID 比改良 GAN 高，recall 不到改良 GAN 的一半",
+         condition="remedy_spectral_norm_fid > remedy_improved_fid "
+                   "and remedy_spectral_norm_recall < remedy_improved_recall / 2",
+         measured="FID：谱归一化 {remedy_spectral_norm_fid:1}，改良 GAN {remedy_improved_fid:1}；recall："
+                  "谱归一化 {remedy_spectral_norm_recall}，改良 GAN {remedy_improved_recall}"),
+    dict(name="pacgan_close_to_feature_matching",
+         says="PacGAN 的 KL 与特征匹配接近，但最少的数字占比更低，FID 更高",
+         condition="abs(remedy_pacgan2_kl - remedy_feature_matching_kl) < 0.05 "
+                   "and remedy_pacgan2_min_share < remedy_feature_matching_min_share "
+                   "and remedy_pacgan2_fid > remedy_feature_matching_fid",
+         measured="PacGAN：KL {remedy_pacgan2_kl}，最少数字占比 {remedy_pacgan2_min_share}，FID "
+                  "{remedy_pacgan2_fid:1}；特征匹配：KL {remedy_feature_matching_kl}，最少数字占比 "
+                  "{remedy_feature_matching_min_share}，FID {remedy_feature_matching_fid:1}"),
+    dict(name="minibatch_alone_worse",
+         says="单纯改用小批量训练反而更糟：有种子崩溃，KL 高于改良 GAN",
+         condition="remedy_minibatch_collapsed > 0 and remedy_minibatch_kl > remedy_improved_kl",
+         measured="崩溃 {remedy_minibatch_collapsed}/{remedy_minibatch_n}，KL {remedy_minibatch_kl}"
+                  "（改良 GAN {remedy_improved_kl}）"),
+    dict(name="ttur_collapses",
+         says="双时间尺度也有种子崩溃",
+         condition="remedy_ttur_collapsed > 0",
+         measured="崩溃 {remedy_ttur_collapsed}/{remedy_ttur_n}"),
+    dict(name="label_smoothing_varies",
+         says="单侧标签平滑没有崩溃，但种子之间差别很大",
+         condition="remedy_label_smoothing_collapsed == 0 "
+                   "and remedy_label_smoothing_kl_sd > remedy_label_smoothing_kl / 2",
+         measured="崩溃 {remedy_label_smoothing_collapsed}/{remedy_label_smoothing_n}，KL 均值 "
+                  "{remedy_label_smoothing_kl}、标准差 {remedy_label_smoothing_kl_sd}"),
+    dict(name="minibatch_discrimination_no_collapse",
+         says="小批量判别避免了单纯小批量训练的崩溃，但 KL 与改良 GAN 相当",
+         condition="remedy_minibatch_discrim_collapsed == 0 and remedy_minibatch_collapsed > 0 "
+                   "and abs(remedy_minibatch_discrim_kl - remedy_improved_kl) < 0.1",
+         measured="崩溃：小批量判别 {remedy_minibatch_discrim_collapsed}/{remedy_minibatch_discrim_n}，"
+                  "单纯的小批量训练 {remedy_minibatch_collapsed}/{remedy_minibatch_n}；KL：小批量判别 "
+                  "{remedy_minibatch_discrim_kl}，改良 GAN {remedy_improved_kl}"),
+    dict(name="batch_aware_remedies_even_out_digits",
+         says="特征匹配、PacGAN 和谱归一化的 KL 都不到改良 GAN 的一半",
+         condition="max(remedy_feature_matching_kl, remedy_pacgan2_kl, remedy_spectral_norm_kl) "
+                   "< remedy_improved_kl / 2",
+         measured="KL：特征匹配 {remedy_feature_matching_kl}，PacGAN {remedy_pacgan2_kl}，谱归一化 "
+                  "{remedy_spectral_norm_kl}，改良 GAN {remedy_improved_kl}"),
+    dict(name="spectral_norm_worst_fid_of_three",
+         says="谱归一化的 FID 在这三种方法里最高",
+         condition="remedy_spectral_norm_fid > max(remedy_feature_matching_fid, remedy_pacgan2_fid)",
+         measured="FID：谱归一化 {remedy_spectral_norm_fid:1}，特征匹配 {remedy_feature_matching_fid:1}，"
+                  "PacGAN {remedy_pacgan2_fid:1}"),
+]

@@ -1,0 +1,213 @@
+"""Mode hopping: which digit the first GAN draws after each epoch, for several 随机数种子.
+
+The first GAN (listings 03, 06, 08) has collapsed after one epoch, and the
+digit it draws changes from one epoch to the next. For each seed this loads
+(or trains, or resumes) the run of listing 08 that the ablation's seeds group
+trains too (the same run name, so the same checkpoints), takes the generator
+after every epoch, draws samples with the score card's noise
+(``gankit.scorecard.sample_generator``, sample seed 0) and lets the digit
+classifier tell which digit each sample is.
+
+Command line (``make hopping``)::
+
+    PYTHONPATH=codes python -m experiments.hopping [--data ../shared/data]  # seeds 0-4, 10 epochs
+    PYTHONPATH=codes python -m experiments.hopping --quick    # built-in data, tiny budget (CI)
+    PYTHONPATH=codes python -m experiments.hopping --tables   # only figure 2-70 and the metrics
+
+Results: ``results/hopping.json`` (the digit shares of every seed after every
+epoch), figure 2-70 (the digit each seed draws, epoch by epoch) and the counts
+the chapter quotes, recorded in ``results/chapter_metrics.json``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import torch
+
+import gankit
+from gankit import paths, settings
+from gankit.cli import CLEAR_ERRORS, positive_int, seed_value
+from gankit.data import source_description
+from gankit.metrics import COLLAPSE_KL, COLLAPSE_MIN_DIGITS, digit_shares, kl_to_uniform
+from gankit.storage import read_json, write_json
+
+from . import grid
+from .models import FIRST_GAN
+
+NAME = "hopping"
+FIGURE = "2-70"
+FULL = {"seeds": [0, 1, 2, 3, 4], "epochs": 10, "limit": None, "samples": 5000}
+QUICK = {"seeds": [0, 1], "epochs": 2, "limit": 300, "samples": 300, "data": "builtin"}
+
+
+# ------------------------------------------------------------------ measuring
+def epoch_shares(run: str, epochs: int, cfg: grid.Config, classifier) -> dict:
+    """{epoch: the 10 digit shares of the samples of G after that epoch} of one run."""
+    from gankit.scorecard import sample_generator
+
+    out = {}
+    for epoch in range(1, epochs + 1):
+        G = FIRST_GAN.G()
+        gankit.Checkpoints(run, cfg.checkpoints).load(epoch, {"G": G}, restore_rng=False)
+        images = sample_generator(G, FIRST_GAN.noise, FIRST_GAN.noise_size, cfg.samples, cfg.sample_seed)
+        logits, _ = classifier.logits_and_features(images)
+        out[str(epoch)] = [round(float(s), 4) for s in digit_shares(logits.argmax(1))]
+    return out
+
+
+def measure(cfg: grid.Config, seeds, epochs: int, log=print) -> dict:
+    """The results file: settings, and for each seed its run and digit shares epoch by epoch."""
+    from gankit.classifier import load_classifier
+
+    torch.set_num_threads(1)
+    classifier = load_classifier(cfg.data, log=log)
+    runs = []
+    for seed in seeds:
+        _, _, dataset, record = grid.train(FIRST_GAN, seed, cfg, epochs, log=log)
+        runs.append({"seed": seed, "run": record["run"], "engine": record["engine"],
+                     "cpu_seconds": record["cpu_seconds"],
+                     "shares": epoch_shares(record["run"], epochs, cfg, classifier)})
+        log(f"seed {seed}: digits {' '.join(str(d) for d in top_digits(runs[-1]))}", flush=True)
+    key = dataset.data.key(len(dataset))
+    return {"settings": {"data": source_description(key), "data_key": key, "images": len(dataset),
+                         "epochs": epochs, "seeds": list(seeds), "samples": cfg.samples,
+                         "sample_seed": cfg.sample_seed, "engine": cfg.engine,
+                         "started": time.strftime("%Y-%m-%d %H:%M:%S")},
+            "classifier": {k: v for k, v in classifier.info.items() if k not in ("checkpoint", "loaded", "data")},
+            "runs": runs}
+
+
+# ------------------------------------------------------------------ summary
+def top_digits(run: dict) -> list[int]:
+    """The commonest digit after each epoch."""
+    return [max(range(10), key=lambda d: s[d]) for _, s in sorted(run["shares"].items(), key=lambda x: int(x[0]))]
+
+
+def collapsed(shares) -> bool:
+    """``gankit.metrics.is_collapsed`` on digit shares alone."""
+    return sum(s >= 0.01 for s in shares) < COLLAPSE_MIN_DIGITS or kl_to_uniform(shares) > COLLAPSE_KL
+
+
+def summary(data: dict) -> dict:
+    """The numbers the chapter quotes (keys of chapter_metrics.json)."""
+    runs = data["runs"]
+    tops = {r["seed"]: top_digits(r) for r in runs}
+    changes = {seed: sum(a != b for a, b in zip(t, t[1:])) for seed, t in tops.items()}
+    first = runs[0]
+    return {
+        "hop_seeds": len(runs),
+        "hop_epochs": data["settings"]["epochs"],
+        "hop_collapsed_epoch1": sum(collapsed(r["shares"]["1"]) for r in runs),
+        "hop_collapsed_every_epoch": sum(all(collapsed(s) for s in r["shares"].values()) for r in runs),
+        "hop_seeds_changing": sum(c > 0 for c in changes.values()),
+        "hop_changes": sum(changes.values()),
+        "hop_min_top_share": min(max(s) for r in runs for s in r["shares"].values()),
+        "hop_first_seed": first["seed"],
+        "hop_first_seed_digits": " → ".join(str(d) for d in tops[first["seed"]]),
+        "hop_first_seed_last_digit": tops[first["seed"]][-1],
+    }
+
+
+# ------------------------------------------------------------------ figure 2-70
+SHARE_SHOWN_BELOW = 0.99  # a cell shows the digit's share too when it is below 99%
+
+
+def save_figure(data: dict, out) -> Path:
+    """2-70: for each seed (row) and epoch (column), the digit drawn most, coloured by digit
+    (a change of colour along a row is a hop), with its share when that is below 99%."""
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import ListedColormap
+
+    runs = data["runs"]
+    epochs = data["settings"]["epochs"]
+    tops = torch.tensor([top_digits(r) for r in runs])
+    colours = ListedColormap(plt.get_cmap("tab10").colors)  # one colour per digit
+    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * epochs, 0.9 + 0.55 * len(runs)))
+    ax.imshow(tops.numpy(), cmap=colours, vmin=-0.5, vmax=9.5, alpha=0.45, aspect="auto")
+    for i, r in enumerate(runs):
+        for j, digit in enumerate(tops[i].tolist()):
+            share = r["shares"][str(j + 1)][digit]
+            label = str(digit) if share >= SHARE_SHOWN_BELOW else f"{digit}\n{share:.0%}"
+            ax.text(j, i, label, ha="center", va="center", fontsize=13 if share >= SHARE_SHOWN_BELOW else 8)
+    ax.set_xticks(range(epochs), [str(e) for e in range(1, epochs + 1)])
+    ax.set_yticks(range(len(runs)), [f"seed {r['seed']}" for r in runs])
+    ax.set_xlabel("epoch")
+    ax.set_title("first GAN: the digit drawn most after each epoch, one row per random-number seed "
+                 f"(its share of the samples is shown when below {SHARE_SHOWN_BELOW:.0%})", fontsize=8)
+    fig.tight_layout()
+    return gankit.save_figure(FIGURE, out, fig)
+
+
+def write_outputs(data: dict, results_dir: Path, out) -> list:
+    """Figure 2-70 and the summary numbers in the results folder's chapter_metrics.json."""
+    gankit.record_metrics(folder=results_dir, **summary(data))
+    return [save_figure(data, out), results_dir / gankit.results.METRICS_FILE]
+
+
+# ------------------------------------------------------------------ command line
+def run_folder(data, budget: dict, quick: bool) -> str | None:
+    """None for the reference run (full MNIST, the book's budget, not quick), else the name of
+    this run's folder under _build/runs (as ``experiments.grid.run_folder_name``)."""
+    own_budget = any(budget.get(k) != FULL.get(k) for k in FULL)
+    name = paths.run_name(data, 0, budget.get("limit"))
+    if name is None and not (quick or own_budget):
+        return None
+    used = len(data) if budget.get("limit") is None else min(budget["limit"], len(data))
+    return name or f"{data.key(used)}-seed0"
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="Mode hopping: the digit the first GAN draws after each epoch.",
+                                formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="CI size: built-in data, a run folder of its own under _build/runs")
+    p.add_argument("--tables", action="store_true", help="only figure 2-70 and the metrics from hopping.json")
+    p.add_argument("--data", default=None, help=settings.DATA_HELP)
+    p.add_argument("--seeds", type=seed_value, nargs="+", help="随机数种子 of the runs (default 0-4)")
+    p.add_argument("--epochs", type=positive_int, help="epochs (default 10)")
+    p.add_argument("-n", "--samples", type=positive_int, help="samples classified per epoch (default 5000)")
+    p.add_argument("--engine", default="auto", help=gankit.ENGINE_HELP)
+    p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
+    p.add_argument("--results", default=None, help="results folder (default: results/ for the reference run, else the run's folder)")
+    p.add_argument("--out", default=None, help="figure folder (default: the book's for the reference run, else the run's folder)")
+    args = p.parse_args(argv)
+    quick = args.quick or paths.QUICK
+    budget = dict(QUICK if quick else FULL)
+    budget.update({k: v for k, v in (("seeds", args.seeds), ("epochs", args.epochs), ("samples", args.samples))
+                   if v is not None})
+    try:
+        source = args.data or budget.get("data") or settings.data_source()
+        run = run_folder(gankit.load_mnist(source, "train", quiet=True), budget, quick)
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    results_dir = Path(args.results) if args.results else paths.results_dir(run)
+    out = args.out or paths.figure_dir(run)
+    target = results_dir / f"{NAME}.json"
+    where = "the reference results" if run is None else f"a run of its own ({paths.relative(paths.run_root(run))})"
+    print(f"{NAME}: outputs: {where}", flush=True)
+    try:
+        if args.tables:
+            data = read_json(target, producer=f"python -m experiments.{NAME}")
+            if not data:
+                print(f"error: {paths.relative(target)} does not exist; run python -m experiments.{NAME} first",
+                      file=sys.stderr)
+                return 1
+        else:
+            cfg = grid.Config(data=source, limit=budget["limit"], samples=budget["samples"],
+                              checkpoints=args.checkpoints, engine=args.engine)
+            data = measure(cfg, budget["seeds"], budget["epochs"])
+            write_json(target, data)
+            print(f"wrote {paths.relative(target)}")
+        for path in write_outputs(data, results_dir, out):
+            print(f"wrote {paths.relative(path)}")
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
