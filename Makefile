@@ -4,7 +4,7 @@
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
 
-.PHONY: help install figures bench book test classifier evaluate ablation remedies clean
+.PHONY: help install figures bench book pdf test classifier evaluate ablation remedies clean
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -38,3 +38,6 @@ remedies: ## "going further": remedies for mode collapse, several seeds, scored 
 
 clean: ## remove build outputs (keeps checkpoints)
 	rm -rf _build
+
+pdf: ## the chapter as a print-ready PDF, _build/pdf/ (XeLaTeX; the Debian packages are in .ci/run)
+	$(PYTHON) tools/make_pdf.py
