@@ -21,6 +21,9 @@ bench: ## speed of one training step: listing code against the fast engine (RECO
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
 	$(PYTHON) tools/build_book.py $(if $(RUN),--run $(RUN),)
 
+pdf: ## the chapter as a print-ready PDF, _build/pdf/ (XeLaTeX; the Debian packages are in .ci/run)
+	$(PYTHON) tools/make_pdf.py
+
 test: ## the test suite, notebooks included (nbval)
 	$(PYTHON) -m pytest
 
@@ -38,6 +41,3 @@ remedies: ## "going further": remedies for mode collapse, several seeds, scored 
 
 clean: ## remove build outputs (keeps checkpoints)
 	rm -rf _build
-
-pdf: ## the chapter as a print-ready PDF, _build/pdf/ (XeLaTeX; the Debian packages are in .ci/run)
-	$(PYTHON) tools/make_pdf.py
