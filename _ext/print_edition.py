@@ -66,8 +66,11 @@ def latex_elements(url: str) -> dict:
         "contentsname": r"\addto\captionsenglish{\renewcommand{\contentsname}{目录}}",
         "cmappkg": "",  # cmap is for pdflatex; XeTeX writes the ToUnicode maps itself
         "extrapackages": r"\usepackage{ganbook}",
+        # (after hyperref) links stay clickable but print black; title and authors in the PDF's metadata
         "preamble": (rf"\newcommand\ganbookurl{{\url{{{url}}}}}" "\n"
-                     rf"\newcommand\ganbookqr{{\input{{{QR_FILE}}}}}"),
+                     rf"\newcommand\ganbookqr{{\input{{{QR_FILE}}}}}" "\n"
+                     r"\hypersetup{hidelinks}\makeatletter"
+                     r"\AtBeginDocument{\hypersetup{pdftitle={\@title}, pdfauthor={\@author}}}\makeatother"),
         "maketitle": r"\ganbookmaketitle",
         "tableofcontents": r"\ganbooktableofcontents",
         "printindex": "",
