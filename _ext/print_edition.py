@@ -1,17 +1,18 @@
 """Sphinx extension: the print edition of the chapter (`make pdf`, Sphinx's LaTeX builder).
 
-It does nothing for the HTML book. For the LaTeX builder it
+The HTML book is not changed: the settings below are LaTeX settings, and the two event
+handlers act for the LaTeX builder only. For the print edition it
 
 - sets up the page (16开, 185 mm x 260 mm), the fonts (Noto Serif/Sans CJK SC, every font
   embedded as a real font), the captions (the book's own "图2-56 ..." and "代码清单 ..." alone,
   without LaTeX's "图 1:" / "列表 1:") and the title page; the LaTeX side is ``_latex/ganbook.sty``;
-- writes a QR code (segno, vector PDF) for the address of the code and notebooks: the setting
-  ``ganbook_url`` in ``_config.yml``, overridden by ``$GANBOOK_URL``; the title page shows it;
+- draws a QR code (segno) of the address of the code and notebooks on the title page: the
+  setting ``ganbook_url`` in ``_config.yml``, overridden by ``$GANBOOK_URL``;
 - names the companion notebooks by file (``book/notebook_1_discriminator.ipynb``), since the
   print edition leaves them out: a ``{doc}`` reference to one of them is not a broken link;
-- typesets the wide score tables (``results/tables/*.md``, 10 columns or more) in a print form:
-  smaller type, "mean ± sd" stacked in two lines, and turned sideways when they have
-  ``SIDEWAYS_COLUMNS`` columns or more. The HTML shows the same tables as they are.
+- typesets the wide score tables (``results/tables/*.md``, ``WIDE_COLUMNS`` columns or more) in
+  a print form: smaller type, "mean ± sd" stacked in two lines, and turned sideways when they
+  have ``SIDEWAYS_COLUMNS`` columns or more. The HTML shows the same tables as they are.
 """
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ from docutils import nodes
 
 # ------------------------------------------------------------------ page (one home: the test reads these)
 PAPER_MM = (185, 260)  # 16开 (185 mm x 260 mm), a common size of Chinese technical books
-MARGIN_MM = {"left": 20, "right": 20, "top": 22, "bottom": 22}  # text block; header and footer inside top/bottom
-HEADER_FOOTER_MM = 14  # how far into the top/bottom margin the running header and the page number reach
+MARGIN_MM = {"left": 20, "right": 20, "top": 22, "bottom": 22}  # around the text block
+HEADER_FOOTER_MM = 14  # how far into the top/bottom margin the running head and page number reach
 WIDE_COLUMNS = 10  # a table this wide gets the print form (smaller type, stacked "mean ± sd")
 SIDEWAYS_COLUMNS = 12  # ... and is turned sideways (landscape) from this many columns on
 URL_ENV = "GANBOOK_URL"
@@ -42,9 +43,18 @@ def tex_escape(text: str) -> str:
     return "".join(TEX_SPECIALS.get(c, c) for c in text)
 
 
+URL_OK = re.compile(r"https?://[^\s{}\\%#~^$&]+")  # what LaTeX's \url takes as a macro argument
+
+
 def book_url(config) -> str:
     """The address of the code and notebooks: $GANBOOK_URL, else the setting ganbook_url."""
-    return (os.environ.get(URL_ENV) or config.ganbook_url).strip()
+    url = (os.environ.get(URL_ENV) or config.ganbook_url).strip()
+    if not URL_OK.fullmatch(url):
+        from sphinx.errors import ConfigError
+
+        raise ConfigError(f"{URL_ENV} (or ganbook_url in _config.yml) is {url!r}: give an http(s) address "
+                          f"without spaces, braces, %, #, ~, ^, $ or &, e.g. {URL_ENV}=https://github.com/you/repo")
+    return url
 
 
 def latex_elements(url: str) -> dict:
@@ -104,7 +114,8 @@ def qr_latex(url: str) -> str:
             start = x
             while x < n and row[x]:
                 x += 1
-            lines.append(rf"\put({start + QR_QUIET},{n - 1 - y + QR_QUIET}){{\rule{{{x - start}\unitlength}}{{\unitlength}}}}%")
+            left, bottom = start + QR_QUIET, n - 1 - y + QR_QUIET
+            lines.append(rf"\put({left},{bottom}){{\rule{{{x - start}\unitlength}}{{\unitlength}}}}%")
     lines.append(r"\end{picture}%")
     return "\n".join(lines) + "\n"
 

@@ -127,6 +127,15 @@ def test_missing_tex_is_one_clear_message(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_bad_address_is_one_clear_message():
+    env = dict(os.environ, GANBOOK_URL="www.example.org/my book")
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pdf.py")], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "GANBOOK_URL" in result.stderr and "https://" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+
+
 # --------------------------------------------------------------------------- the PDF
 @pytest.fixture(scope="module")
 def pdf() -> Path:

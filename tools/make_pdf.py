@@ -16,6 +16,7 @@ The QR code on the title page points to ``$GANBOOK_URL`` (default: ``ganbook_url
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import re
 import resource
@@ -71,8 +72,22 @@ def log_problems(log_text: str) -> list[str]:
     return [m.group(1).strip() for m in LOG_PROBLEMS.finditer(log_text)]
 
 
+def print_edition():
+    """_ext/print_edition.py, the Sphinx extension with the print settings."""
+    spec = importlib.util.spec_from_file_location("print_edition", ROOT / "_ext" / "print_edition.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def build(keep_going: bool = False) -> Path:
     """Build the PDF; returns its path."""
+    edition = print_edition()
+    url = os.environ.get(edition.URL_ENV)
+    if url is not None and not edition.URL_OK.fullmatch(url.strip()):
+        sys.exit(f"error: {edition.URL_ENV}={url!r} is not an address the title page can show: give an "
+                 f"http(s) address without spaces, braces, %, #, ~, ^, $ or &, e.g. "
+                 f"{edition.URL_ENV}=https://github.com/you/repo")
     missing = missing_tools()
     if missing:
         sys.exit(f"error: make pdf needs the Debian packages {', '.join(missing)}; install them with\n"
