@@ -22,6 +22,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from gankit import catalog
+
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "chapter_2_3_2.md"
 FIGURE_DIR = ROOT / "_static" / "2" / "2.3"
@@ -49,17 +51,10 @@ NEEDS_POPPLER = pytest.mark.skipif(shutil.which("pdffonts") is None,
                                    reason="poppler-utils (pdffonts, pdftotext, pdftoppm) not installed")
 
 
-def chapter_figures() -> list[str]:
-    """The figure names the chapter shows, e.g. '2-56', 'mode-collapse-comparison'."""
-    return re.findall(r"\]\(\.\./_static/2/2\.3/([\w-]+)\.\*\)", CHAPTER.read_text(encoding="utf-8"))
-
-
-def chapter_numbers() -> tuple[list[str], list[str]]:
-    """The figure numbers (图2-56 ...) and listing names the chapter's captions give."""
-    text = CHAPTER.read_text(encoding="utf-8")
-    figures = re.findall(r"^(图2-\d+) ", text, re.MULTILINE)
-    listings = re.findall(r"^:caption: 代码清单 (chapter_2_3_2_\d+\.py)：", text, re.MULTILINE)
-    return figures, listings
+def chapter_listings() -> list[str]:
+    """The listings the chapter shows (literalinclude), e.g. 'chapter_2_3_2_01.py'."""
+    return re.findall(r"^:::\{literalinclude\} \.\./codes/(chapter_2_3_2_\d+\.py)$",
+                      CHAPTER.read_text(encoding="utf-8"), re.MULTILINE)
 
 
 def run(*cmd: str) -> str:
@@ -67,10 +62,14 @@ def run(*cmd: str) -> str:
 
 
 # --------------------------------------------------------------------------- without TeX
+def test_the_chapter_names_figures_without_extension():
+    shown = re.findall(r"\]\(\.\./_static/2/2\.3/([\w.*-]+)\)", CHAPTER.read_text(encoding="utf-8"))
+    assert sorted(shown) == sorted(f"{f.name}.*" for f in catalog.numbered()), \
+        "the chapter must show every numbered figure as <name>.* (HTML takes the PNG, LaTeX the PDF)"
+
+
 def test_every_figure_has_a_vector_twin():
-    names = chapter_figures()
-    assert len(names) >= 14, names
-    for name in names:
+    for name in (f.name for f in catalog.numbered()):
         pdf = FIGURE_DIR / f"{name}.pdf"
         assert pdf.is_file(), f"{pdf.name} missing: the code that saves {name}.png writes it (make figures)"
         data = pdf.read_bytes()
@@ -94,13 +93,14 @@ def test_save_figure_writes_a_deterministic_pdf(tmp_path):
         ax.legend()
         return fig
 
+    name = "test-losses-1-epochs"  # a descriptive name of a run outside the chapter (no registration needed)
     for folder in ("a", "b"):
-        save_figure("f", tmp_path / folder, fig=draw())
-    a, b = (tmp_path / "a" / "f.pdf").read_bytes(), (tmp_path / "b" / "f.pdf").read_bytes()
+        save_figure(name, tmp_path / folder, fig=draw())
+    a, b = (tmp_path / "a" / f"{name}.pdf").read_bytes(), (tmp_path / "b" / f"{name}.pdf").read_bytes()
     assert a == b, "two saves of the same figure give different PDF bytes"
     assert b"/FontFile2" in a, "text is not embedded as a TrueType font"
     assert b"/Type3" not in a
-    assert (tmp_path / "a" / "f.png").read_bytes() == (tmp_path / "b" / "f.png").read_bytes()
+    assert (tmp_path / "a" / f"{name}.png").read_bytes() == (tmp_path / "b" / f"{name}.png").read_bytes()
 
 
 def test_qr_code_encodes_the_address():
@@ -181,9 +181,9 @@ def test_fonts_embedded_none_type3(pdf):
 @NEEDS_TEX
 @NEEDS_POPPLER
 def test_every_listing_and_figure_number_in_the_text(text):
-    figures, listings = chapter_numbers()
-    assert len(figures) >= 14 and len(listings) >= 10, (figures, listings)
-    for number in figures:
+    listings = chapter_listings()
+    assert listings == catalog.listings(), listings
+    for number in (f"图{f.number}" for f in catalog.numbered()):
         assert re.search(rf"^{number} ", text, re.MULTILINE), f"caption of {number} not in the PDF"
     for name in listings:
         assert f"代码清单 {name}：" in text, f"caption of listing {name} not in the PDF"
