@@ -98,6 +98,7 @@ def test_save_figure_writes_a_deterministic_pdf(tmp_path):
         save_figure(name, tmp_path / folder, fig=draw())
     a, b = (tmp_path / "a" / f"{name}.pdf").read_bytes(), (tmp_path / "b" / f"{name}.pdf").read_bytes()
     assert a == b, "two saves of the same figure give different PDF bytes"
+    assert b"/CreationDate" not in a, "the PDF carries a time stamp"
     assert b"/FontFile2" in a, "text is not embedded as a TrueType font"
     assert b"/Type3" not in a
     assert (tmp_path / "a" / f"{name}.png").read_bytes() == (tmp_path / "b" / f"{name}.png").read_bytes()
