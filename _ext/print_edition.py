@@ -57,8 +57,21 @@ def book_url(config) -> str:
     return url
 
 
-def latex_elements(url: str) -> dict:
+CHINESE_NUMERALS = "零一二三四五六七八九十"
+
+
+def book_facts(confdir: str | Path, root_doc: str) -> dict:
+    """What the title page says about the book: its section number and how many notebooks it has."""
+    match = re.search(r"chapter_(\d+)_(\d+)_(\d+)$", root_doc)
+    notebooks = len(list((Path(confdir) / "book").glob("notebook_*.ipynb")))
+    return {"section": ".".join(match.groups()) if match else "",
+            "notebooks": CHINESE_NUMERALS[notebooks] if notebooks <= 10 else str(notebooks)}
+
+
+def latex_elements(url: str, facts: dict | None = None) -> dict:
     """The parts of Sphinx's LaTeX template this edition sets."""
+    facts = facts or {"section": "", "notebooks": ""}
+    shown_url = tex_escape(url).replace("/", r"/\allowbreak{}")
     w, h = PAPER_MM
     m = MARGIN_MM
     return {
@@ -77,8 +90,11 @@ def latex_elements(url: str) -> dict:
         "cmappkg": "",  # cmap is for pdflatex; XeTeX writes the ToUnicode maps itself
         "extrapackages": r"\usepackage{ganbook}",
         # (after hyperref) links stay clickable but print black; title and authors in the PDF's metadata
-        "preamble": (rf"\newcommand\ganbookurl{{\url{{{url}}}}}" "\n"
+        # the address as text (copy and paste give it back, unlike \url's), a line may break after "/"
+        "preamble": (rf"\newcommand\ganbookurl{{\href{{{url}}}{{{shown_url}}}}}" "\n"
                      rf"\newcommand\ganbookqr{{\input{{{QR_FILE}}}}}" "\n"
+                     rf"\newcommand\ganbooksection{{{facts['section']}}}" "\n"
+                     rf"\newcommand\ganbooknotebooks{{{facts['notebooks']}}}" "\n"
                      r"\hypersetup{hidelinks}\makeatletter"
                      r"\AtBeginDocument{\hypersetup{pdftitle={\@title}, pdfauthor={\@author}}}\makeatother"),
         "maketitle": r"\ganbookmaketitle",
@@ -132,7 +148,7 @@ def qr_path(app) -> Path:
 
 def on_config_inited(app, config) -> None:
     """The LaTeX settings (the HTML builder ignores them; the builder does not exist yet)."""
-    elements = latex_elements(book_url(config))
+    elements = latex_elements(book_url(config), book_facts(app.confdir, config.root_doc))
     elements.update(config.latex_elements or {})  # _config.yml may still override any of them
     config.latex_elements = elements
     config.latex_additional_files = [*config.latex_additional_files, str(LATEX_DIR / "ganbook.sty"),
@@ -234,7 +250,7 @@ def on_doctree_resolved(app, doctree, docname) -> None:
 
 def setup(app):
     app.add_config_value("ganbook_url", "https://github.com/your-account/gan-handwritten-digits", "env", [str])
-    app.connect("config-inited", on_config_inited)
+    app.connect("config-inited", on_config_inited, priority=900)  # after sphinx-external-toc set root_doc
     app.connect("builder-inited", on_builder_inited)
     app.connect("missing-reference", on_missing_reference)
     app.connect("doctree-resolved", on_doctree_resolved)
