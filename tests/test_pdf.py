@@ -153,8 +153,7 @@ def pdf() -> Path:
 
 @pytest.fixture(scope="module")
 def text(pdf) -> str:
-    text = run("pdftotext", "-enc", "UTF-8", str(pdf), "-").replace("\f", "\n")  # form feed: a new page
-    return text.replace("\u2011", "-").replace("\u2010", "-")  # LaTeX sets "2-56" with a non-breaking hyphen
+    return run("pdftotext", "-enc", "UTF-8", str(pdf), "-").replace("\f", "\n")  # form feed: a new page
 
 
 @NEEDS_TEX
