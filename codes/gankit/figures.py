@@ -42,7 +42,7 @@ def save_print_copy(fig, target: Path) -> None:
 def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     """Save ``fig`` (default: the current figure) as ``<out>/<name>.png``; return the path.
 
-    A vector copy for print, ``<name>.pdf``, goes beside it (``save_print_copy``).
+    A figure the book numbers also gets a vector copy for print, ``<name>.pdf`` (``save_print_copy``).
     ``name`` must be registered in ``gankit.catalog.FIGURES``.
     The PNG carries no time stamp or version string, so the same run gives the
     same bytes; the PDF is its copy for print. In a script the figure is then closed.
@@ -56,7 +56,8 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     atomic_write_bytes(target, png.getvalue())
-    save_print_copy(fig, folder / f"{name}.pdf")
+    if name in catalog.FIGURES and catalog.FIGURES[name].number:  # the print edition shows it
+        save_print_copy(fig, folder / f"{name}.pdf")
     if _in_notebook():
         from IPython.display import display
 
