@@ -1,12 +1,17 @@
 """The print edition: `make pdf` (tools/make_pdf.py) builds the chapter as a PDF, checked with poppler.
 
-The PDF is built once per module, as `make pdf` does (warnings are errors), with a stale,
-broken ``.tex`` planted in the LaTeX folder first and ``$GANBOOK_URL`` set to a test address.
-The checks: the paper size, every font embedded and none Type 3 (``pdffonts``), every
-listing and figure number of the chapter in the text and no LaTeX label before them
-(``pdftotext``), the digit images at 300 dpi or more (``pdfimages``), no ink outside the
-text block and its header/footer and no blank page (every page rendered with ``pdftoppm``).
-They skip, saying why, when XeLaTeX or poppler is not installed (Debian packages: see .ci/run).
+Without TeX: every figure the book numbers has a vector twin beside its PNG (but one that
+only a long experiment writes, until it runs again), written deterministically by
+``save_figure`` with embedded TrueType fonts; the QR code encodes the address; bad settings
+and missing TeX give one clear message.
+With TeX, the PDF is built once per module, as `make pdf` does (warnings are errors), with a
+stale, broken ``.tex`` planted in the LaTeX folder first and ``$GANBOOK_URL`` set to a test
+address. The checks: the paper size, every font embedded and none Type 3 (``pdffonts``),
+every listing and figure number of the chapter in the text without LaTeX's own labels, code
+copied from the PDF unchanged, every value of the wide tables (``pdftotext``), the digit images
+at 300 dpi or more (``pdfimages``), no ink outside the text block and its header/footer and no
+blank page (every page rendered with ``pdftoppm``). They skip, saying why, when XeLaTeX or
+poppler is not installed (the Debian packages are in .ci/run).
 """
 from __future__ import annotations
 
