@@ -421,7 +421,7 @@ def test_training_that_diverges_stops_and_keeps_the_last_finite_epoch(tmp_path, 
     with pytest.raises(DivergedError) as err:
         gankit.train_epochs("run", models, diverges_in_epoch_3, 4, directory=tmp_path)
     message = str(err.value)
-    assert message.startswith("training diverged at epoch 3: 1000 weights are NaN or infinite")
+    assert message.startswith("training diverged at epoch 3 (NaN or infinite weights: 1000)")
     assert "epochs 1-2 are saved" in message and "lower the learning rate" in message
     assert Checkpoints("run", tmp_path).epochs_saved() == [1, 2]  # nothing non-finite was saved
 
@@ -452,7 +452,7 @@ def test_checkpoint_with_nan_weights_is_refused(tmp_path, tiny):
     state = torch.load(ckpt.path(1), weights_only=True)
     state["models"]["G"]["weights"]["model.0.weight"][0] = float("nan")
     torch.save(state, ckpt.path(1))
-    with pytest.raises(CheckpointError, match=r"epoch01\.pt holds 1 NaN or infinite weights.*Delete it"):
+    with pytest.raises(CheckpointError, match=r"epoch01\.pt holds NaN or infinite weights \(1\).*Delete it"):
         ckpt.load(1, {"G": Generator()}, restore_rng=False)  # as the score card and the figures load it
 
 
