@@ -15,6 +15,7 @@ import gzip
 import importlib.util
 import io
 import os
+import re
 import runpy
 import subprocess
 import sys
@@ -108,9 +109,12 @@ def entry_points(scripts) -> dict:
     """Every command a reader runs, as ``argv -> exit status``; none may do work before its checks."""
     from experiments import ablation, evaluate
 
+    from experiments import hopping
+
     return {
         "listings (gankit.parse_args)": listing_main,
         "python -m experiments.ablation": ablation.main,
+        "python -m experiments.hopping": hopping.main,
         "python -m experiments.evaluate": evaluate.main,
         "python -m gankit.classifier": classifier.main,
         "tools/make_figures.py": functools.partial(make_figures_main, scripts["make_figures"]),
@@ -133,7 +137,9 @@ def no_work(monkeypatch, scripts):
     def refuse(*args, **kwargs):
         raise AssertionError("work started before the checks")
 
-    for module, name in [(grid, "run_grid"), (grid, "train"), (classifier, "train_classifier"),
+    from experiments import hopping
+
+    for module, name in [(grid, "run_grid"), (grid, "train"), (classifier, "train_classifier"), (hopping, "measure"),
                          (evaluate, "build_reference"), (scripts["make_figures"], "pretrain"),
                          (scripts["make_figures"], "execute"), (scripts["bench"], "listing_speed"),
                          (scripts["bench"], "fast_speed")]:
@@ -240,6 +246,26 @@ def test_empty_csv_and_row_numbers_count_from_1(tmp_path):
 
 
 # ====================================================================== settings
+def entry_point_files() -> list[Path]:
+    """Every command of the project: a module of codes/ with a main(), and the tools and benchmark
+    that read the project's settings."""
+    files = [p for p in sorted(CODES.rglob("*.py")) if "def main(" in p.read_text(encoding="utf-8")]
+    for path in sorted([*(ROOT / "tools").glob("*.py"), *(ROOT / "bench").glob("*.py")]):
+        text = path.read_text(encoding="utf-8")
+        uses_gankit = "import gankit" in text or "from gankit" in text
+        if "def main(" in text and uses_gankit and re.search(r"settings\.\w+\(", text):
+            files.append(path)
+    return files
+
+
+@pytest.mark.parametrize("path", entry_point_files(), ids=lambda p: p.name)
+def test_every_entry_point_checks_the_settings_first(path):
+    """gankit's import never fails on a malformed setting (QUICK falls back to off), so a command that
+    skipped settings.check() would run silently in the wrong configuration."""
+    text = path.read_text(encoding="utf-8")
+    assert "settings.check()" in text or "grid.main(" in text, f"{path.name}: main() never calls settings.check()"
+
+
 @pytest.mark.parametrize("value, words", [("abc", "not a whole number"), ("1.5", "not a whole number"),
                                           ("-1", "out of range"), (str(2**32), "out of range")])
 def test_bad_seed_variable_is_one_line_at_every_entry_point(scripts, monkeypatch, no_work, value, words):
@@ -321,7 +347,7 @@ def test_unwritable_folder_of_a_listing_is_found_before_any_work(tmp_path, no_wo
 
 def test_unwritable_folders_of_the_other_entry_points_are_found_before_any_work(scripts, tmp_path, monkeypatch,
                                                                                   no_work):
-    from experiments import evaluate, remedies
+    from experiments import evaluate, hopping, remedies
 
     blocked = blocked_folder(tmp_path)
     cases = {
@@ -330,6 +356,7 @@ def test_unwritable_folders_of_the_other_entry_points_are_found_before_any_work(
         "experiment --checkpoints": (remedies.main, ["--results", str(tmp_path / "r"), "--checkpoints",
                                                      str(blocked)], "--checkpoints"),
         "evaluate --out": (evaluate.main, ["--out", str(blocked / "scores.json")], "--out"),
+        "hopping --results": (hopping.main, ["--results", str(blocked)], "--results"),
     }
     for name, (main, argv, flag) in cases.items():
         code, _, err = call(main, argv)
@@ -421,7 +448,7 @@ def test_training_that_diverges_stops_and_keeps_the_last_finite_epoch(tmp_path, 
     with pytest.raises(DivergedError) as err:
         gankit.train_epochs("run", models, diverges_in_epoch_3, 4, directory=tmp_path)
     message = str(err.value)
-    assert message.startswith("training diverged at epoch 3: 1000 weights are NaN or infinite")
+    assert message.startswith("training diverged at epoch 3 (NaN or infinite weights: 1000)")
     assert "epochs 1-2 are saved" in message and "lower the learning rate" in message
     assert Checkpoints("run", tmp_path).epochs_saved() == [1, 2]  # nothing non-finite was saved
 
@@ -452,7 +479,7 @@ def test_checkpoint_with_nan_weights_is_refused(tmp_path, tiny):
     state = torch.load(ckpt.path(1), weights_only=True)
     state["models"]["G"]["weights"]["model.0.weight"][0] = float("nan")
     torch.save(state, ckpt.path(1))
-    with pytest.raises(CheckpointError, match=r"epoch01\.pt holds 1 NaN or infinite weights.*Delete it"):
+    with pytest.raises(CheckpointError, match=r"epoch01\.pt holds NaN or infinite weights \(1\).*Delete it"):
         ckpt.load(1, {"G": Generator()}, restore_rng=False)  # as the score card and the figures load it
 
 

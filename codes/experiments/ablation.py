@@ -253,6 +253,8 @@ def timing_table(data: dict) -> str:
     rows = []
     for name, g in data["groups"].items():
         runs = grid.group_runs(data, name)
+        if not runs:  # rewritten after every finished run: this group has none yet
+            continue
         new = g["runs_trained"]
         text = f"{new} 次训练 × {g['epochs']} 轮次 × {runs[0]['images']} 张"
         if new < len(runs):

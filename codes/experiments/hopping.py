@@ -32,7 +32,7 @@ from gankit import paths, settings
 from gankit.cli import CLEAR_ERRORS, positive_int, seed_value
 from gankit.data import source_description
 from gankit.metrics import COLLAPSE_KL, COLLAPSE_MIN_DIGITS, digit_shares, kl_to_uniform
-from gankit.storage import read_json, write_json
+from gankit.storage import check_writable, read_json, write_json
 
 from . import grid
 from .models import FIRST_GAN
@@ -172,6 +172,11 @@ def main(argv=None) -> int:
     p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help="checkpoint folder")
     p.add_argument("--results", default=None, help="results folder (default: results/ for the reference run, else the run's folder)")
     p.add_argument("--out", default=None, help="figure folder (default: the book's for the reference run, else the run's folder)")
+    try:
+        settings.check()
+    except settings.SettingError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     args = p.parse_args(argv)
     quick = args.quick or paths.QUICK
     budget = dict(QUICK if quick else FULL)
@@ -188,7 +193,14 @@ def main(argv=None) -> int:
     target = results_dir / f"{NAME}.json"
     where = "the reference results" if run is None else f"a run of its own ({paths.relative(paths.run_root(run))})"
     print(f"{NAME}: outputs: {where}", flush=True)
+    try:  # before any work: the folders it writes (exit status 2) and the metrics file it merges into
+        for folder, flag in ((results_dir, "--results"), (out, "--out"), (args.checkpoints, "--checkpoints")):
+            check_writable(folder, flag)
+    except CLEAR_ERRORS as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     try:
+        gankit.read_metrics(results_dir)
         if args.tables:
             data = read_json(target, producer=f"python -m experiments.{NAME}")
             if not data:

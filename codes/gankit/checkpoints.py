@@ -172,7 +172,7 @@ class Checkpoints:
         bad = non_finite(t for m in state["models"].values() if isinstance(m, dict)
                          for t in (m.get("weights") or {}).values())
         if bad:
-            raise _refused(f"checkpoint {target} holds {bad} NaN or infinite weights: its training had diverged")
+            raise _refused(f"checkpoint {target} holds NaN or infinite weights ({bad}): its training had diverged")
         return state
 
     def load(self, epoch: int, models: dict, restore_rng: bool = True) -> dict:

@@ -24,8 +24,9 @@ if __name__ == "__main__":
 import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
-from . import paths
+from . import paths, settings
 from .figures import save_figure
+from .storage import check_writable
 
 # One palette for the three diagrams: the same thing has the same colour everywhere.
 REAL = "#2e7d32"  # real images, target 1.0
@@ -284,6 +285,13 @@ def main(argv=None) -> None:
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     parser.add_argument("--out", default=None, help="folder for the figures (default: this run's, $GANBOOK_FIGURES)")
     args = parser.parse_args(argv)
+    from .cli import CLEAR_ERRORS
+
+    try:  # a malformed setting or an unwritable folder: one line, exit status 2
+        settings.check()
+        check_writable(args.out or paths.figure_dir(), f"--out (or ${settings.FIGURES_ENV})")
+    except CLEAR_ERRORS as err:
+        parser.exit(2, f"error: {err}\n")
     save_diagrams(args.out)
 
 

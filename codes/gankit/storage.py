@@ -7,6 +7,7 @@ one ``StorageError`` that names the file and the fix.
 """
 from __future__ import annotations
 
+import errno
 import json
 import math
 import os
@@ -49,15 +50,21 @@ def atomic_write_bytes(path, data: bytes, before_replace=None) -> Path:
 
 
 def check_writable(folder, setting: str) -> Path:
-    """Create ``folder`` if needed and write a test file in it, before any work that would save there.
+    """Make sure files can be written in ``folder`` before any work that would save there.
 
-    ``setting`` names the flag or variable that chose the folder; a folder that
-    cannot be written gives one StorageError naming both and the fix.
+    Nothing is left behind: a test file is written and removed in the folder, or,
+    when it does not exist yet, in the nearest existing folder above it (where it
+    will be created). ``setting`` names the flag or variable that chose the
+    folder; a folder that cannot be written gives one StorageError naming both and the fix.
     """
     folder = Path(folder)
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".write-test.", suffix=".tmp")
+        if not probe.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(probe))
+        fd, tmp = tempfile.mkstemp(dir=probe, prefix=".write-test.", suffix=".tmp")
         os.close(fd)
         os.unlink(tmp)
     except OSError as err:

@@ -83,7 +83,7 @@ def train_epochs(run_name, models: dict, one_epoch: Callable[[int], None], epoch
                 raise
             bad = non_finite(t for m in models.values() for t in m.state_dict().values())
             if bad:
-                raise DivergedError(f"training diverged at epoch {epoch}: {bad} weights are NaN or infinite, "
+                raise DivergedError(f"training diverged at epoch {epoch} (NaN or infinite weights: {bad}), "
                                     f"so epoch {epoch} was not saved; {_kept(ckpt, epoch, retrain, earlier, False)} "
                                     "Fix: lower the learning rate, or train with another --seed.")
             saved = ckpt.save(epoch, models, replaces_run=retrain and epoch == 1)
