@@ -24,3 +24,21 @@ def builtin_train():
     import gankit
 
     return gankit.load_mnist("builtin", quiet=True)
+
+
+# One Chromium for the whole session: playwright's sync API cannot start a second one while the
+# first runs (tests/test_book.py and tests/test_faults.py share it).
+@pytest.fixture(scope="session")
+def browser():
+    from test_book import CHROMIUM, CHROMIUM_ARGS
+
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium); the browser checks need it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+

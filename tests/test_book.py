@@ -139,18 +139,6 @@ def site(book_html):
 
 
 # ----------------------------------------------------------------- the browser
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium); the browser checks need it")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 class PageVisit:
     """One page opened in chromium, with every request and failure recorded."""
 

@@ -597,27 +597,22 @@ def test_corrupt_classifier_checkpoint_is_one_clear_line(tmp_path, monkeypatch):
 
 
 # ====================================================================== the browser
-def test_browser_resolves_no_host_but_127_0_0_1(tmp_path):
+def test_browser_resolves_no_host_but_127_0_0_1(tmp_path, browser):
     """The browser test's Chromium: localhost (which needs no network) must not resolve, 127.0.0.1 must load."""
-    from test_book import CHROMIUM, CHROMIUM_ARGS, _QuietHandler
-
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is absent (Debian: apt-get install chromium)")
-    from playwright.sync_api import Error as PlaywrightError, sync_playwright
+    from playwright.sync_api import Error as PlaywrightError
+    from test_book import _QuietHandler
 
     (tmp_path / "index.html").write_text("<title>local</title>")
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(tmp_path)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     port = server.server_address[1]
+    page = browser.new_page()
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-            page = browser.new_page()
-            page.goto(f"http://127.0.0.1:{port}/")
-            assert page.title() == "local"
-            with pytest.raises(PlaywrightError, match="ERR_NAME_NOT_RESOLVED"):
-                page.goto(f"http://localhost:{port}/")
-            browser.close()
+        page.goto(f"http://127.0.0.1:{port}/")
+        assert page.title() == "local"
+        with pytest.raises(PlaywrightError, match="ERR_NAME_NOT_RESOLVED"):
+            page.goto(f"http://localhost:{port}/")
     finally:
+        page.close()
         server.shutdown()
         server.server_close()
