@@ -4,7 +4,7 @@
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
 
-.PHONY: help install figures bench book test classifier evaluate ablation remedies hopping clean
+.PHONY: help install figures widgets bench book test classifier evaluate ablation remedies hopping clean
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -12,8 +12,12 @@ help:
 install: ## install the pinned Python packages
 	$(PYTHON) -m pip install -r requirements.txt
 
-figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains)
+figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), then make widgets
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
+	$(PYTHON) tools/export_generators.py
+
+widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
+	$(PYTHON) tools/export_generators.py
 
 bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)

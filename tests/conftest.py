@@ -1,5 +1,8 @@
 """Shared test fixtures (the top-level conftest.py puts codes/ on sys.path)."""
+import functools
 import os
+import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -26,8 +29,33 @@ def builtin_train():
     return gankit.load_mnist("builtin", quiet=True)
 
 
-# One Chromium for the whole session: playwright's sync API cannot start a second one while the
-# first runs (tests/test_book.py and tests/test_faults.py share it).
+# The built book, served on 127.0.0.1, and one Chromium, for the whole session: test_book.py,
+# test_widgets.py and test_faults.py share one build, one server and one browser (playwright's
+# sync API cannot start a second Chromium while the first runs).
+@pytest.fixture(scope="session")
+def book_html() -> Path:
+    from test_book import CHAPTER, HTML, build_book
+
+    if os.environ.get("GANBOOK_BOOK_PREBUILT", "0") in ("", "0"):
+        result = build_book()
+        log = (result.stdout + result.stderr)[-6000:]
+        assert result.returncode == 0, f"the book build failed (warnings are errors):\n{log}"
+    assert (HTML / CHAPTER).is_file(), f"{HTML / CHAPTER} missing: build the book first (make book)"
+    return HTML
+
+
+@pytest.fixture(scope="session")
+def site(book_html):
+    from test_book import _QuietHandler
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(book_html)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
 @pytest.fixture(scope="session")
 def browser():
     from test_book import CHROMIUM, CHROMIUM_ARGS

@@ -5,25 +5,24 @@ Builds the book once per session (``jupyter-book build . -W -n --keep-going``, a
 serves ``_build/html`` from a local HTTP server on 127.0.0.1 and opens the chapter in
 Debian's headless chromium (``/usr/bin/chromium``, driven by playwright; never a browser
 that playwright downloads). Every request that would leave the machine is recorded and
-blocked. A full-page screenshot is saved to ``_build/screenshot.png``.
+blocked. A full-page screenshot is saved to ``_build/screenshot.png``. The fixtures
+``book_html``, ``site`` and ``browser`` are in ``conftest.py``, shared with the other
+browser tests (one build, one server, one Chromium per session).
 
 The browser tests skip (with the reason) only when ``/usr/bin/chromium`` is absent:
 ``apt-get install chromium``.
 """
 from __future__ import annotations
 
-import functools
 import importlib.util
 import json
-import os
 import re
 import subprocess
 import sys
-import threading
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
@@ -57,16 +56,6 @@ def build_book() -> subprocess.CompletedProcess:
     command = [sys.executable, "-c", "import sys; from jupyter_book.cli.main import main; sys.exit(main())",
                "build", str(ROOT), "-W", "-n", "--keep-going"]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-
-
-@pytest.fixture(scope="session")
-def book_html() -> Path:
-    if os.environ.get("GANBOOK_BOOK_PREBUILT", "0") in ("", "0"):
-        result = build_book()
-        log = (result.stdout + result.stderr)[-6000:]
-        assert result.returncode == 0, f"the book build failed (warnings are errors):\n{log}"
-    assert (HTML / CHAPTER).is_file(), f"{HTML / CHAPTER} missing: build the book first (make book)"
-    return HTML
 
 
 def test_book_builds(book_html):
@@ -128,28 +117,21 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site(book_html):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(book_html)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
 # ----------------------------------------------------------------- the browser
 class PageVisit:
-    """One page opened in chromium, with every request and failure recorded."""
+    """One page opened in chromium, with every request, failure and console error recorded."""
 
     def __init__(self, browser, site: str, path: str):
         self.site = site
-        self.external, self.failed = [], []
+        self.external, self.failed, self.errors = [], [], []
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
         self.page = self.context.new_page()
         self.page.route("**/*", self._route)
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         self.page.on("response", self._response)
+        # console errors and uncaught exceptions (test_widgets.py checks every page)
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.goto(site + path, wait_until="load")
 
     def _route(self, route):

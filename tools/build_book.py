@@ -3,9 +3,9 @@
 Without a run, Jupyter Book builds the project itself (``jupyter-book build . -W -n
 --keep-going``): the reference run's figures, notebooks and results. With a run,
 the book's sources are copied to ``_build/runs/<name>/site/``, the run's own
-figures, executed notebooks and results are laid over them, and the book is
-built there into ``_build/runs/<name>/site/_build/html``; the claims the text
-makes are checked against the run's numbers and marked where they do not hold.
+figures, executed notebooks, results and widget weights are laid over them, and
+the book is built there into ``_build/runs/<name>/site/_build/html``; the claims
+the text makes are checked against the run's numbers and marked where they do not hold.
 Nothing of the reference is touched.
 """
 from __future__ import annotations
@@ -50,8 +50,9 @@ def main() -> int:
     for name in SOURCES:
         source = ROOT / name
         (shutil.copytree(source, site / name, ignore=IGNORE) if source.is_dir() else shutil.copy2(source, site / name))
+    widgets = Path("_static") / "widgets" / "weights"  # the run's generators (make widgets)
     for own, target in ((run / paths.FIGURES, site / paths.FIGURES), (run / "book", site / "book"),
-                        (run / "results", site / "results")):
+                        (run / "results", site / "results"), (run / widgets, site / widgets)):
         if own.is_dir():
             shutil.copytree(own, target, dirs_exist_ok=True)
     env = dict(os.environ, GANBOOK_RUN=args.run, GANBOOK_RESULTS=str(site / "results"))
