@@ -176,7 +176,7 @@ CLAIMS = [
     dict(name="minibatch_memorises",
          says="单纯的小批量训练记忆训练图像的比例超过了上限",
          condition="remedy_minibatch_memorised > remedies_memorised_limit",
-         measured="记忆比例的均值为 {remedy_minibatch_memorised:%1}（上限 {remedies_memorised_limit:%0}），"
+         measured="记忆比例的均值为 {remedy_minibatch_memorised:%2}（上限 {remedies_memorised_limit:%0}），"
                   "最多的一个种子为 {remedy_minibatch_memorised_max:%1}"),
     dict(name="only_minibatch_memorises",
          says="其余方法的记忆比例都在上限以内",
