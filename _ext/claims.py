@@ -75,6 +75,24 @@ CLAIMS = [
          says="第一个 GAN 画的数字随训练改变，多数随机数种子第 10 个轮次画的数字与第 1 个轮次的不同",
          condition="2 * seeds_gan_top_changed > seeds_gan_runs",
          measured="{seeds_gan_runs} 个随机数种子中，第 1 与第 10 个轮次画得最多的数字不同的有 {seeds_gan_top_changed} 个"),
+    dict(name="hopping_agrees_with_seeds_group",
+         says="图2-70 的训练与多随机数种子表是同样的训练：第 1 与第 10 个轮次画的数字不同的种子数一样",
+         condition="hop_seeds == seeds_gan_runs and hop_first_last_changed == seeds_gan_top_changed",
+         measured="图2-70：{hop_seeds} 个种子中 {hop_first_last_changed} 个；多随机数种子的打分："
+                  "{seeds_gan_runs} 个种子中 {seeds_gan_top_changed} 个"),
+    dict(name="gan_mostly_one_digit_every_epoch",
+         says="第一个 GAN 每训练完一个轮次，样本大多是同一个数字",
+         condition="hop_min_top_share >= 0.75",
+         measured="各随机数种子、各轮次中，最常见数字的占比最低为 {hop_min_top_share:%0}"),
+    dict(name="gan_digit_hops_every_epoch",
+         says="第一个 GAN 画的数字在轮次之间不停地变，每个随机数种子都换过数字",
+         condition="hop_changes >= hop_seeds and hop_seeds_changing == hop_seeds",
+         measured="{hop_seeds} 个随机数种子中换过数字的有 {hop_seeds_changing} 个，共换了 {hop_changes} 次"),
+    dict(name="hopping_same_run_as_figure_2_64",
+         says="图2-70 中随机数种子 0 最后一个轮次画的数字，就是图2-64 中的数字（同一次训练）",
+         condition="hop_first_seed == seed and hop_epochs == 10 and hop_first_seed_last_digit == gan10_top_digit",
+         measured="图2-70：随机数种子 {hop_first_seed} 第 {hop_epochs} 个轮次后画得最多的是 "
+                  "{hop_first_seed_last_digit}；图2-64 的运行（随机数种子 {seed}）画得最多的是 {gan10_top_digit}"),
     # ------------------------------------------------------------ 7. the improved GAN
     dict(name="variety_ratios",
          says="第一个 GAN 的多样性比值接近 0，改良 GAN 的接近 1",
@@ -158,7 +176,7 @@ CLAIMS = [
     dict(name="minibatch_memorises",
          says="单纯的小批量训练记忆训练图像的比例超过了上限",
          condition="remedy_minibatch_memorised > remedies_memorised_limit",
-         measured="记忆比例的均值为 {remedy_minibatch_memorised:%1}（上限 {remedies_memorised_limit:%0}），"
+         measured="记忆比例的均值为 {remedy_minibatch_memorised:%2}（上限 {remedies_memorised_limit:%0}），"
                   "最多的一个种子为 {remedy_minibatch_memorised_max:%1}"),
     dict(name="only_minibatch_memorises",
          says="其余方法的记忆比例都在上限以内",

@@ -107,6 +107,7 @@ def test_hopping_summary():
     assert s["hop_collapsed_epoch1"] == 3 and s["hop_collapsed_every_epoch"] == 3
     assert s["hop_first_seed_digits"] == "3 → 3 → 1 → 1" and s["hop_first_seed_last_digit"] == 1
     assert s["hop_min_top_share"] == 1.0
+    assert s["hop_first_last_changed"] == 2  # seeds 0 and 2 end on another digit than they began with
     spread = _hop_data({0: [3, 3]}, share=0.1)  # every digit 10%: not collapsed
     assert hopping.summary(spread)["hop_collapsed_epoch1"] == 0
 

@@ -108,6 +108,7 @@ def summary(data: dict) -> dict:
         "hop_first_seed": first["seed"],
         "hop_first_seed_digits": " → ".join(str(d) for d in tops[first["seed"]]),
         "hop_first_seed_last_digit": tops[first["seed"]][-1],
+        "hop_first_last_changed": sum(t[0] != t[-1] for t in tops.values()),
     }
 
 

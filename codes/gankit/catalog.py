@@ -49,7 +49,7 @@ FIGURES = {f.name: f for f in [
     Figure("2-68", "2-68", "chapter_2_3_2_10.py"),
     Figure("remedy-feature-matching-d-loss", None, "chapter_2_3_2_10.py"),
     Figure("2-69", "2-69", "make remedies"),
-    Figure("2-70", None, "make hopping"),  # shown again once make hopping is rerun (fast engine pinned)
+    Figure("2-70", "2-70", "make hopping"),
 ]}
 
 # (loss figure, output figure) of listings 08 and 09 for the chapter's runs: (prefix, epochs) -> names
