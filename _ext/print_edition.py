@@ -214,7 +214,7 @@ def table_rows(table: nodes.table):
 
 
 def print_table(table: nodes.table, note: str = "") -> str:
-    """LaTeX of the print form of a wide table (and the note below it)."""
+    """LaTeX of the print form of a wide table (and of ``note``, plain text, below it)."""
     head, body, aligns = table_rows(table)
     columns = max(len(r) for r in head + body)
     aligns = (aligns + ["L"] * columns)[:columns]
@@ -227,7 +227,7 @@ def print_table(table: nodes.table, note: str = "") -> str:
         lines.append(" & ".join(row) + r" \\")
     lines += [r"\bottomrule", r"\end{tabulary}"]
     if note:
-        lines.append(rf"\ganbooktablenote{{{note}}}")
+        lines.append(rf"\ganbooktablenote{{{tex_escape(note)}}}")
     lines.append(rf"\end{{{env}}}")
     return "\n".join(lines) + "\n"
 
@@ -243,7 +243,7 @@ def on_doctree_resolved(app, doctree, docname) -> None:
         note_node = table.next_node(descend=False, siblings=True)
         note = ""
         if isinstance(note_node, nodes.paragraph) and note_node.source and note_node.source == table.source:
-            note = "".join(tex_escape(str(t)) for t in note_node.findall(nodes.Text))
+            note = note_node.astext()
             note_node.parent.remove(note_node)
         table.replace_self(nodes.raw("", print_table(table, note), format="latex"))
 
