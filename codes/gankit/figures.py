@@ -1,6 +1,7 @@
 """Saving figures: every PNG under _static/ is written by code, never by hand."""
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from pathlib import Path
@@ -24,15 +25,20 @@ PRINT_DPI = 300  # dots per inch of raster images in the PDF copy (print needs >
 PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None}  # same run, same bytes
 
 
-def save_print_copy(fig, target: Path) -> None:
-    """Write ``fig`` as vector PDF with embedded TrueType fonts (no Type 3) and no time stamp."""
+def save_print_copy(fig, target: Path, png: bytes = b"") -> None:
+    """Write ``fig`` as vector PDF with embedded TrueType fonts (no Type 3) and no time stamp.
+
+    The SHA-256 of ``png``, the PNG saved from the same figure, goes into the PDF's keywords:
+    a test can tell that the PDF is the twin of the committed PNG, not of an older drawing.
+    """
     images = [im for ax in fig.axes for im in ax.get_images() if im.get_interpolation() == "none"]
     for im in images:  # "none" would embed 28x28 pixels that viewers may blur when enlarging
         im.set_interpolation("nearest")
     try:
         with matplotlib.rc_context({"pdf.fonttype": 42}):
             pdf = io.BytesIO()
-            fig.savefig(pdf, format="pdf", dpi=PRINT_DPI, bbox_inches="tight", metadata=PDF_METADATA)
+            fig.savefig(pdf, format="pdf", dpi=PRINT_DPI, bbox_inches="tight",
+                        metadata={**PDF_METADATA, "Keywords": f"png-sha256:{hashlib.sha256(png).hexdigest()}"})
         atomic_write_bytes(target, pdf.getvalue())
     finally:
         for im in images:
@@ -57,7 +63,7 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     fig.savefig(png, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     atomic_write_bytes(target, png.getvalue())
     if name in catalog.FIGURES and catalog.FIGURES[name].number:  # the print edition shows it
-        save_print_copy(fig, folder / f"{name}.pdf")
+        save_print_copy(fig, folder / f"{name}.pdf", png.getvalue())
     if _in_notebook():
         from IPython.display import display
 
