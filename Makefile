@@ -4,7 +4,7 @@
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
 
-.PHONY: help install figures widgets bench book test classifier evaluate ablation remedies hopping clean
+.PHONY: help install figures widgets bench book pdf test classifier evaluate ablation remedies hopping clean
 
 help:
 	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -24,6 +24,9 @@ bench: ## speed of one training step: listing code against the fast engine (RECO
 
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
 	$(PYTHON) tools/build_book.py $(if $(RUN),--run $(RUN),)
+
+pdf: ## the chapter as a print-ready PDF, _build/pdf/ (XeLaTeX; the Debian packages are in .ci/run)
+	$(PYTHON) tools/make_pdf.py
 
 test: ## the test suite, notebooks included (nbval)
 	$(PYTHON) -m pytest

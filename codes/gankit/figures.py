@@ -1,6 +1,7 @@
 """Saving figures: every PNG under _static/ is written by code, never by hand."""
 from __future__ import annotations
 
+import hashlib
 import io
 import math
 from pathlib import Path
@@ -17,12 +18,40 @@ def _in_notebook() -> bool:
     return "inline" in matplotlib.get_backend().lower()
 
 
+# The print edition (`make pdf`) shows each figure as vector PDF: the chapter names it "2-56.*",
+# HTML picks the PNG, LaTeX the PDF. Images (digits) are resampled nearest-neighbour at
+# PRINT_DPI, so each MNIST pixel stays a sharp square whatever the PDF viewer or printer does.
+PRINT_DPI = 300  # dots per inch of raster images in the PDF copy (print needs >= 300)
+PDF_METADATA = {"CreationDate": None, "Creator": None, "Producer": None}  # same run, same bytes
+
+
+def save_print_copy(fig, target: Path, png: bytes = b"") -> None:
+    """Write ``fig`` as vector PDF with embedded TrueType fonts (no Type 3) and no time stamp.
+
+    The SHA-256 of ``png``, the PNG saved from the same figure, goes into the PDF's keywords:
+    a test can tell that the PDF is the twin of the committed PNG, not of an older drawing.
+    """
+    images = [im for ax in fig.axes for im in ax.get_images() if im.get_interpolation() == "none"]
+    for im in images:  # "none" would embed 28x28 pixels that viewers may blur when enlarging
+        im.set_interpolation("nearest")
+    try:
+        with matplotlib.rc_context({"pdf.fonttype": 42}):
+            pdf = io.BytesIO()
+            fig.savefig(pdf, format="pdf", dpi=PRINT_DPI, bbox_inches="tight",
+                        metadata={**PDF_METADATA, "Keywords": f"png-sha256:{hashlib.sha256(png).hexdigest()}"})
+        atomic_write_bytes(target, pdf.getvalue())
+    finally:
+        for im in images:
+            im.set_interpolation("none")
+
+
 def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     """Save ``fig`` (default: the current figure) as ``<out>/<name>.png``; return the path.
 
+    A figure the book numbers also gets a vector copy for print, ``<name>.pdf`` (``save_print_copy``).
     ``name`` must be registered in ``gankit.catalog.FIGURES``.
     The PNG carries no time stamp or version string, so the same run gives the
-    same bytes. In a script the figure is then closed.
+    same bytes; the PDF is its copy for print. In a script the figure is then closed.
     """
     if not catalog.is_known(name):
         raise ValueError(f"figure {name!r} is not in gankit.catalog.FIGURES; register it there first")
@@ -33,6 +62,8 @@ def save_figure(name: str, out: str | Path | None = None, fig=None) -> Path:
     png = io.BytesIO()
     fig.savefig(png, format="png", dpi=100, bbox_inches="tight", metadata={"Software": None})
     atomic_write_bytes(target, png.getvalue())
+    if name in catalog.FIGURES and catalog.FIGURES[name].number:  # the print edition shows it
+        save_print_copy(fig, folder / f"{name}.pdf", png.getvalue())
     if _in_notebook():
         from IPython.display import display
 
