@@ -21,6 +21,7 @@ import re
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
 
 # ------------------------------------------------------------------ page (one home: the test reads these)
 PAPER_MM = (185, 260)  # 16开 (185 mm x 260 mm), a common size of Chinese technical books
@@ -162,10 +163,22 @@ def on_builder_inited(app) -> None:
 
 
 # ------------------------------------------------------------------ notebooks, named by file
+def html_only(node: nodes.Node) -> bool:
+    """Whether a node sits inside an ``{only} html`` block, which the LaTeX builder leaves out."""
+    parent = node.parent
+    while parent is not None:
+        if isinstance(parent, addnodes.only) and parent.get("expr", "").strip() == "html":
+            return True
+        parent = parent.parent
+    return False
+
+
 def on_missing_reference(app, env, node, contnode):
     """In the print edition, a {doc} reference to a notebook names the notebook's file."""
     if app.builder.name != "latex" or node.get("reftype") != "doc":
         return None
+    if html_only(node):
+        return contnode  # inside {only} html (a widget's paragraph): the print edition drops it
     target = node["reftarget"]
     folder = Path(env.doc2path(node["refdoc"])).parent
     notebook = (folder / target).with_suffix(".ipynb")
