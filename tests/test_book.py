@@ -347,3 +347,11 @@ def test_notebook_pages_render_offline(browser, site, notebook):
         assert not visit.failed, f"{notebook}: failed requests: {visit.failed}"
     finally:
         visit.close()
+
+
+def test_notebook_tables_render_as_tables(book_html):
+    """A score table a notebook cell displays as Markdown is an HTML table, not a paragraph of pipes."""
+    page = (book_html / "book" / "notebook_4_going_further.html").read_text(encoding="utf-8")
+    outputs = page.split('class="cell_output', 1)[-1]
+    assert "<table" in outputs, "notebook 4's score table is not rendered as a table"
+    assert not re.search(r"<p>\|[^<]*\| ---", outputs), "notebook 4 shows a Markdown table as raw pipes"

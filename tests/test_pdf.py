@@ -78,12 +78,6 @@ def test_the_chapter_names_figures_without_extension():
 # sits beside it (a twin from another run would show other samples than the PNG): name -> why.
 # `make figures` writes the twin with the PNG when the reference run is made again.
 PNG_ONLY = {
-    "2-65": "the committed PNG predates the code's panel title (\"noise inputs\", was \"seeds\"): make "
-            "figures redraws it, and the new PNG goes in with its twin",
-    "mode-collapse-comparison": "its digit shares come from the score card's classifier; retrained on an "
-                                "AVX-512 machine it scores the same samples differently from the committed one",
-    "2-68": "listing 10 trains with PyTorch; on an AVX-512 machine it ends on other weights than the run "
-            "that drew the committed PNG (with or without MKL/ATen pinned to AVX2)",
     "2-69": "make remedies draws it from its own checkpoints, which are not kept",
 }
 
