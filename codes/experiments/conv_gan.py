@@ -434,7 +434,7 @@ def main(argv=None) -> int:
         write_results(data, out)
         print(f"results: wrote {paths.relative(out)}", flush=True)
         if data.get("runs") and data.get("anchors"):
-            for t in write_tables(data, results_dir / "tables"):
+            for t in write_tables(read_results(out), results_dir / "tables"):  # as a later --tables would
                 print(f"table: wrote {paths.relative(t)}", flush=True)
 
     if args.tables:
