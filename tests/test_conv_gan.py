@@ -151,8 +151,9 @@ def test_train_gan_batches_runs_three_steps_per_batch(monkeypatch):
     monkeypatch.setattr(D, "train", lambda inputs, targets: calls.append(("D", tuple(inputs.shape), targets)))
     monkeypatch.setattr(G, "train", lambda D_, inputs, targets: calls.append(("G", tuple(inputs.shape), targets)))
     L11.train_gan_batches(D, G, Images(150), batch_size=L11.BATCH_SIZE)
-    assert [c[0] for c in calls] == ["D", "D", "G"] * 3  # 150 images: batches of 64, 64, 22
-    assert [c[1][0] for c in calls[::3]] == [64, 64, 22]
+    sizes = [min(L11.BATCH_SIZE, 150 - start) for start in range(0, 150, L11.BATCH_SIZE)]
+    assert [c[0] for c in calls] == ["D", "D", "G"] * len(sizes)  # 150 images: full batches, then the rest
+    assert [c[1][0] for c in calls[::3]] == sizes
     assert all(torch.equal(c[2], torch.ones_like(c[2])) for c in calls[0::3])
     assert all(torch.equal(c[2], torch.zeros_like(c[2])) for c in calls[1::3])
     assert all(c[1][1] == 100 for c in calls[2::3])  # step 3 gets noise, not images
@@ -166,7 +167,7 @@ def test_listing11_quick_run_and_resume(tmp_path):
     env.pop("GANBOOK_DATA", None)
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stderr[-2000:]
-    assert "seed: 0" in res.stdout and "batch_size: 64" in res.stdout
+    assert "seed: 0" in res.stdout and f"batch_size: {L11.BATCH_SIZE}" in res.stdout
     assert (tmp_path / "fig" / "2-70.png").is_file()
     assert (tmp_path / "ck" / "conv-gan-builtin128-seed0-cpu" / "epoch01.pt").is_file()
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
