@@ -14,6 +14,7 @@ D_LEARNING_RATE = 0.002  # 判别器的学习率是生成器的两倍（双时�
 G_LEARNING_RATE = 0.001
 BETAS = (0.5, 0.999)  # Adam 的两个动量系数（DCGAN 的取值）
 EMA_DECAY = 0.999  # 权重滑动平均：每步保留旧平均值的 99.9%
+# 谱归一化：每次计算前，把一层的权重除以它的最大奇异值
 spectral_norm = nn.utils.parametrizations.spectral_norm
 
 
@@ -30,15 +31,17 @@ class ConvDiscriminator(Discriminator):
         super().__init__()  # 沿用 counter、progress、train()
         self.model = nn.Sequential(
             nn.Unflatten(1, (1, 28, 28)),  # 784 个像素 → 1 张 28×28 的图像
-            spectral_norm(nn.Conv2d(1, 32, 4, stride=2, padding=1)),  # → 32×14×14
+            # 4×4 的窗口，步长 2：边长减半 → 32×14×14
+            spectral_norm(nn.Conv2d(1, 32, 4, stride=2, padding=1)),
             nn.LeakyReLU(0.2),
-            spectral_norm(nn.Conv2d(32, 64, 4, stride=2, padding=1)),  # → 64×7×7
+            spectral_norm(nn.Conv2d(32, 64, 4, stride=2, padding=1)),  # 64×7×7
             nn.LeakyReLU(0.2),
             nn.Flatten(),
             spectral_norm(nn.Linear(64 * 7 * 7, 1)),  # 一个分数，不再用 Sigmoid
         )
         self.loss_function = HingeLoss()
-        self.optimiser = torch.optim.Adam(self.parameters(), lr=D_LEARNING_RATE, betas=BETAS)
+        self.optimiser = torch.optim.Adam(self.parameters(),
+                                          lr=D_LEARNING_RATE, betas=BETAS)
 
 
 class ConvGenerator(Generator):
@@ -56,9 +59,11 @@ class ConvGenerator(Generator):
             nn.Sigmoid(),
             nn.Flatten(),  # → 784 个像素，与前面的生成器一样
         )
-        self.optimiser = torch.optim.Adam(self.model.parameters(), lr=G_LEARNING_RATE, betas=BETAS)
-        # 权重的滑动平均：另存一份网络，画图和打分都用它
-        self.average = AveragedModel(self.model, multi_avg_fn=get_ema_multi_avg_fn(EMA_DECAY))
+        self.optimiser = torch.optim.Adam(self.model.parameters(),
+                                          lr=G_LEARNING_RATE, betas=BETAS)
+        # 权重的滑动平均：另存一份网络，不参加训练，画图和打分都用它
+        self.average = AveragedModel(
+            self.model, multi_avg_fn=get_ema_multi_avg_fn(EMA_DECAY))
 
     def train(self, D, inputs, targets):
         super().train(D, inputs, targets)  # 第3步，与清单 06 相同
@@ -66,15 +71,17 @@ class ConvGenerator(Generator):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-70).", epochs=EPOCHS)
+    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-70).",
+                             epochs=EPOCHS)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = ConvDiscriminator()
     G = ConvGenerator()
-    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE, lr_d=D_LEARNING_RATE, lr_g=G_LEARNING_RATE)
-    gankit.train_epochs(gankit.run_name("conv-gan", args, mnist_dataset), {"D": D, "G": G},
-                        lambda epoch: train_gan_batches(D, G, mnist_dataset, BATCH_SIZE),
+    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE,
+                  lr_d=D_LEARNING_RATE, lr_g=G_LEARNING_RATE)
+    gankit.train_epochs(gankit.run_name("conv-gan", args, mnist_dataset),
+                        {"D": D, "G": G},
+                        lambda epoch: train_gan_batches(D, G, mnist_dataset,
+                                                        BATCH_SIZE),
                         args.epochs, args.retrain, args.checkpoints)
-    D.plot_progress(reference=1.0)  # 判别器无法分辨（输出 0）时，合页损失为 1
-    gankit.save_figure("conv-gan-d-loss", args.out)
     plot_samples(G.average)  # 图2-70：权重滑动平均后的生成器画出的 32 个样本
     gankit.save_figure("2-70", args.out)

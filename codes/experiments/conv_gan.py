@@ -253,19 +253,25 @@ def results_table(data: dict) -> str:
         cpu = "–" if r.get("cpu_seconds") is None else f"{r['cpu_seconds']:.0f}"
         lines.append(_row([f"卷积 GAN，{r['epochs']} 轮", r["seed"], cpu]
                           + [f"{r['card'][k]:.{d}f}" for _, k, d in COLUMNS]))
+    seeds = ", ".join(str(r["seed"]) for r in data["runs"])
     if len(data["runs"]) > 1:
         sm = data["summary"]
-        seeds = ", ".join(str(r["seed"]) for r in data["runs"])
         cpu = _mean_sd(sm, "cpu_seconds", 0) if "cpu_seconds" in sm else "–"
         lines.append(_row(["**均值 ± 标准差**", seeds, cpu] + [_mean_sd(sm, k, d) for _, k, d in COLUMNS]))
+    raw = [r["card_without_average"] for r in data["runs"] if "card_without_average" in r]
+    if len(raw) == len(data["runs"]):
+        sr = summarise([{"card": c} for c in raw])
+        cells = [_mean_sd(sr, k, d) if len(raw) > 1 else f"{raw[0][k]:.{d}f}" for _, k, d in COLUMNS]
+        lines.append(_row(["同样的训练，不用滑动平均", seeds, "（同上）"] + cells))
     for name in ("real", "noisy", "blurred"):
         card = data.get("anchors", {}).get(name)
         if card:
             lines.append(_row([ANCHOR_LABELS_ZH[name], "", ""] + [f"{card[k]:.{d}f}" for _, k, d in COLUMNS]))
     ext = data.get("extended")
-    note = (f"数据：{s['data']}，{s['train_images_used']:,} 张训练图像；每个种子训练 {s['epochs']} 个轮次"
+    note = (f"数据：MNIST 训练集的 {s['train_images_used']:,} 张图像；每个种子训练 {s['epochs']} 个轮次"
             f"（小批量 {s['batch_size']} 张），单线程进程，CPU 时间只计训练（`time.process_time`），"
-            f"不含打分。打分用权重滑动平均后的生成器，{s['samples']:,} 个样本"
+            "不含打分。打分用权重滑动平均后的生成器 `G.average`（“不用滑动平均”一行是同一次训练的生成器 `G` 本身），"
+            f"每次 {s['samples']:,} 个样本"
             f"（噪声的随机数种子 {s['sample_seed']}）；锚点用同一份打分程序、同样多的图像评分。"
             "“最少数字占比”是 10 个数字中最少的那个所占的比例。")
     if not s.get("complete", True):
