@@ -71,17 +71,16 @@ class ConvGenerator(Generator):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-70).",
+    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-71).",
                              epochs=EPOCHS)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = ConvDiscriminator()
     G = ConvGenerator()
     gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE,
                   lr_d=D_LEARNING_RATE, lr_g=G_LEARNING_RATE)
-    gankit.train_epochs(gankit.run_name("conv-gan", args, mnist_dataset),
-                        {"D": D, "G": G},
-                        lambda epoch: train_gan_batches(D, G, mnist_dataset,
-                                                        BATCH_SIZE),
-                        args.epochs, args.retrain, args.checkpoints)
-    plot_samples(G.average)  # 图2-70：权重滑动平均后的生成器画出的 32 个样本
-    gankit.save_figure("2-70", args.out)
+    gankit.train_run("conv-gan", args.training, mnist_dataset,
+                     {"D": D, "G": G},
+                     lambda epoch: train_gan_batches(D, G, mnist_dataset,
+                                                     BATCH_SIZE))
+    plot_samples(G.average)  # 图2-71：权重滑动平均后的生成器画出的 32 个样本
+    gankit.save_figure("2-71", args.out)
