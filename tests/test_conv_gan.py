@@ -14,6 +14,7 @@ import chapter_2_3_2_11 as L11
 from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
 from experiments import conv_gan as X
+from experiments import grid
 
 ROOT = Path(__file__).resolve().parents[1]
 LISTING = ROOT / "codes" / "chapter_2_3_2_11.py"
@@ -160,7 +161,7 @@ def test_train_gan_batches_runs_three_steps_per_batch(monkeypatch):
 
 
 # ------------------------------------------------------------------ the listing as a script
-def test_listing11_quick_run_and_resume(tmp_path):
+def test_listing11_quick_run_resume_and_the_experiment_shares_its_run(tmp_path):
     cmd = [sys.executable, str(LISTING), "--limit", "128", "--epochs", "1",
            "--checkpoints", str(tmp_path / "ck"), "--out", str(tmp_path / "fig")]
     env = dict(os.environ, GANBOOK_QUICK="1", TQDM_DISABLE="1")
@@ -168,58 +169,82 @@ def test_listing11_quick_run_and_resume(tmp_path):
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stderr[-2000:]
     assert "seed: 0" in res.stdout and f"batch_size: {L11.BATCH_SIZE}" in res.stdout
-    assert (tmp_path / "fig" / "2-70.png").is_file()
-    assert (tmp_path / "ck" / "conv-gan-builtin128-seed0-cpu" / "epoch01.pt").is_file()
+    assert (tmp_path / "fig" / "2-71.png").is_file()
+    runs = [p.parent.name for p in (tmp_path / "ck").glob("conv-gan-builtin128-seed0-cpu-*/epoch01.pt")]
+    assert len(runs) == 1, runs
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
+    # the experiment's run of the same model, data and seed is the listing's run: loaded, not trained
+    cfg = grid.Config(data="builtin", limit=128, checkpoints=str(tmp_path / "ck"))
+    _, G, _, record = grid.train(X.CONV_GAN, 0, cfg, 1, log=lambda *a: None)
+    assert record["run"] == runs[0] and record["epochs_trained"] == 0
+    assert record["batch_size"] == L11.BATCH_SIZE and record["generator_updates"] == 4  # 128 images / 32
 
 
 # ------------------------------------------------------------------ the experiment's verdicts
-def fake_results(min_share=0.07, kl=0.02, is_=8.7, fid=40.0, memo=0.0, cpu=550.0):
-    card = lambda seed: {"min_share": min_share + 0.001 * seed, "kl_uniform": kl, "inception_score": is_ + 0.1 * seed,  # noqa: E731
-                         "mean_top_confidence": 0.95, "fid": fid, "precision": 0.9, "recall": 0.9,
-                         "coverage": 0.9, "memorised_share": memo, "shares": [0.1] * 10}
-    runs = [{"seed": s, "run": f"conv-gan-idx60000-seed{s}-cpu", "epochs": 10, "cpu_seconds": cpu + s,
-             "card": card(s), "curve": [{"epoch": 10, "cpu_seconds": cpu + s, "inception_score": is_}]}
-            for s in (0, 1, 2)]
+def fake_results(min_share=0.07, kl=0.02, is_=8.7, fid=40.0, memo=0.0, cpu=550.0, longer_is=(8.0, 8.6)):
+    """A results file as experiments.grid writes it: seeds 0-2, G without its average, a longer run."""
+    def card(seed, **kw):
+        c = {"shares": [0.1] * 9 + [min_share + 0.001 * seed], "kl_uniform": kl, "inception_score": is_ + 0.1 * seed,
+             "mean_top_confidence": 0.95, "fid": fid, "precision": 0.9, "recall": 0.9, "coverage": 0.9,
+             "memorised_share": memo, "digits_at_least_1pct": 10, "train_cpu_seconds": cpu + seed}
+        return dict(c, **kw)
+
+    runs = [{"arm": "conv-gan", "seed": s, "epochs": 8, "run": f"conv-gan-idx60000-seed{s}-cpu-0123456789",
+             "cpu_seconds": cpu + s, "batch_size": 32, "scores": {"8": card(s)}} for s in (0, 1, 2)]
+    runs += [{"arm": "conv-gan-raw", "seed": s, "epochs": 8, "run": runs[s]["run"], "cpu_seconds": cpu + s,
+              "scores": {"8": card(s, inception_score=7.0)}} for s in (0, 1, 2)]
+    runs.append({"arm": "conv-gan", "seed": 0, "epochs": 20, "run": runs[0]["run"], "cpu_seconds": 2 * cpu,
+                 "scores": {"10": card(0, inception_score=longer_is[0], train_cpu_seconds=700.0),
+                            "20": card(0, inception_score=longer_is[1], train_cpu_seconds=1400.0)}})
+    groups = {"seeds": {"arms": ["conv-gan"], "seeds": [0, 1, 2], "epochs": 8, "complete": True},
+              "without-average": {"arms": ["conv-gan-raw"], "seeds": [0, 1, 2], "epochs": 8},
+              "longer": {"arms": ["conv-gan"], "seeds": [0], "epochs": 20}}
     anchors = {"real": dict(card(0), fid=2.0, inception_score=9.78), "noisy": dict(card(0), fid=75.0)}
-    settings = {"data": "MNIST", "train_images_used": 60000, "epochs": 10, "batch_size": 64, "samples": 5000,
-                "sample_seed": 0, "complete": True}
-    return {"settings": settings, "runs": runs, "anchors": anchors}
+    settings = {"data_key": "idx60000", "samples": 5000, "sample_seed": 0}
+    return {"settings": settings, "groups": groups, "runs": runs, "anchors": anchors}
 
 
 def test_goal_checks_every_item():
-    data = X.analyse(fake_results())
-    assert data["goal"]["all"] and data["summary"]["n"] == 3
-    assert data["summary"]["inception_score"]["mean"] == pytest.approx(8.8)
+    data = fake_results()
+    runs = grid.group_runs(data, "seeds")
+    goal = X.goal_checks(runs, 75.0)
+    assert goal["all"] and len(goal) == 7
     for kwargs, item in [({"min_share": 0.049}, "every_digit_5pct"), ({"kl": 0.06}, "kl"),
                          ({"fid": 75.5}, "fid_below_noisy"), ({"is_": 8.3}, "inception_score"),
                          ({"memo": 0.02}, "no_memorisation"), ({"cpu": 600.5}, "cpu_budget")]:
-        goal = X.analyse(fake_results(**kwargs))["goal"]
+        goal = X.goal_checks(grid.group_runs(fake_results(**kwargs), "seeds"), 75.0)
         assert not goal[item] and not goal["all"], item
         assert sum(goal.values()) == len(goal) - 2, item  # only that item (and "all") fail
 
 
-def test_tables_come_from_the_results():
+def test_tables_and_numbers_come_from_the_results():
     data = fake_results(is_=8.0)
-    data["extended"] = {"seed": 0, "curve": [{"epoch": 10, "cpu_seconds": 550.0, "inception_score": 8.0},
-                                             {"epoch": 20, "cpu_seconds": 1100.0, "inception_score": 8.6}]}
     table, goal = X.results_table(data), X.goal_table(data)
-    assert table.count("卷积 GAN，10 轮") == 3 and "均值 ± 标准差" in table and "锚点" in table
+    assert table.count("卷积 GAN，8 轮") == 3 and "均值 ± 标准差" in table and "不用滑动平均" in table
     assert "8.10 ± 0.10" in table  # the IS column: mean ± sd over the three seeds
-    assert "✗ 未达到" in goal.split("IS")[1].split("\n")[0]
+    assert "只有数字 1" not in table and "完整 MNIST" in table
+    assert "✗ 未达到" in goal.split("IS（")[1].split("\n")[0]
     assert "6 项目标达到了 5 项" in goal
-    assert "第 20 轮、累计 CPU 时间 1100 秒时首次达到 8.5" in goal
+    assert "第 20 轮、累计训练 CPU 时间 1400 秒时首次达到 8.5" in goal
+    numbers = X.chapter_numbers(data)
+    assert numbers["conv_is"] == pytest.approx(8.1) and numbers["conv_raw_is"] == pytest.approx(7.0)
+    assert numbers["conv_goals_reached"] == 5 and numbers["conv_goal_inception_score"] is False
+    assert numbers["conv_longer_is_epoch"] == 20 and numbers["conv_longer_is_cpu_s"] == 1400.0
+    never = X.goal_table(fake_results(is_=8.0, longer_is=(8.0, 8.2)))
+    assert "到第 20 轮、累计训练 CPU 时间 1400 秒，IS 为 8.20，仍未达到 8.5" in never
 
 
-def test_results_file_if_present_is_complete():
-    """The committed results: three seeds, each within the budget it claims, the table made from it."""
-    path = ROOT / "results" / X.RESULTS_FILE
-    if not path.is_file():
+def test_committed_results_are_complete_and_make_the_tables():
+    """The committed results: three seeds within the budget they claim, the tables made from them."""
+    data = X.read_results(ROOT / "results")
+    if not data:
         pytest.skip("results/conv_gan.json not written yet (make conv-gan)")
-    data = json.loads(path.read_text())
-    assert [r["seed"] for r in data["runs"]] == data["settings"]["seeds"] == [0, 1, 2]
-    assert data["settings"]["complete"] and data["settings"]["samples"] == 5000
-    assert all(r["epochs"] == data["settings"]["epochs"] and r["cpu_seconds"] > 0 for r in data["runs"])
-    table = (ROOT / "results" / "tables" / X.TABLE_FILE).read_text()
-    assert table == X.results_table(data)
+    runs = grid.group_runs(data, "seeds")
+    assert [r["seed"] for r in runs] == [0, 1, 2] and data["groups"]["seeds"]["complete"]
+    assert data["settings"]["samples"] == 5000 and data["settings"]["data_key"] == "idx60000"
+    assert all(r["epochs"] == L11.EPOCHS and r["cpu_seconds"] > 0 for r in runs)
+    assert all(set(r["scores"]) == {str(e) for e in range(1, L11.EPOCHS + 1)} for r in runs)  # the curve
+    tables = ROOT / "results" / "tables"
+    assert (tables / X.TABLE_FILE).read_text(encoding="utf-8") == X.results_table(data)
+    assert (tables / X.GOAL_FILE).read_text(encoding="utf-8") == X.goal_table(data)
