@@ -227,6 +227,11 @@ def chapter_numbers(data: dict) -> dict:
            "conv_goal_cpu_s": GOAL["cpu_seconds"], "conv_goals_reached": sum(v for k, v in checks.items() if k != "all"),
            "conv_goals_n": len(checks) - 1, "conv_goal_all": checks["all"]}
     out.update({f"conv_goal_{k}": v for k, v in checks.items() if k != "all"})
+    if _noisy_fid(data) is not None:
+        out["conv_noisy_fid"] = _noisy_fid(data)
+    out["conv_confidence"] = s["mean_top_confidence"]["mean"]  # the classifier's mean certainty
+    if "real" in data.get("anchors", {}):
+        out["conv_real_confidence"] = data["anchors"]["real"]["mean_top_confidence"]
     if cpus:
         out.update(conv_cpu_s=statistics.fmean(cpus), conv_cpu_max_s=max(cpus))
     raw = grid.group_runs(data, "without-average") if "without-average" in data["groups"] else []
