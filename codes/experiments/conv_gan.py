@@ -247,7 +247,8 @@ def chapter_numbers(data: dict) -> dict:
                    conv_longer_best_is=max(p["inception_score"] for p in points),
                    conv_longer_reaches_is=hit is not None)
         if hit:
-            out.update(conv_longer_is_epoch=hit["epoch"], conv_longer_is_cpu_s=hit["cpu_seconds"])
+            out.update(conv_longer_is_epoch=hit["epoch"], conv_longer_is_cpu_s=hit["cpu_seconds"],
+                       conv_longer_is_budgets=hit["cpu_seconds"] / GOAL["cpu_seconds"])
     return out
 
 
