@@ -386,29 +386,31 @@ def _budget(experiment: Experiment, args) -> dict:
     return budget
 
 
-def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
-    """The jobs whose checkpoint at their last epoch exists (the run names need the data and models)."""
-    from chapter_2_3_2_02 import MnistDataset
+def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
+    """The name of the run ``train`` trains or loads for ``arm`` and ``seed`` on ``dataset`` (a listing's
+    MnistDataset), without training: the run names need the data and the models' code."""
     from chapter_2_3_2_08 import train_gan
     from chapter_2_3_2_10 import train_gan_batches
     from gankit.training import resolve_engine, run_name
 
     device = gankit.use_device(cfg.device)
-    dataset = MnistDataset(cfg.data, cfg.limit)
-    kept = []
-    for job in jobs:
-        arm = experiment.arms[job.arm]
+    with torch.random.fork_rng(devices=[]):  # building the models draws weights: leave the RNG as it was
         D, G = arm.build()
-        options = gankit.TrainingOptions(epochs=job.epochs, seed=job.seed, device=device, engine=cfg.engine,
-                                         checkpoints=cfg.checkpoints)
-        if arm.trainer == BATCHES:
-            run = run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (train_gan_batches,))
-        else:
-            engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
-            run = run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise))
-        if job.epochs in gankit.Checkpoints(run, cfg.checkpoints).epochs_saved():
-            kept.append(job)
-    return kept
+    options = gankit.TrainingOptions(epochs=epochs, seed=seed, device=device, engine=cfg.engine,
+                                     checkpoints=cfg.checkpoints)
+    if arm.trainer == BATCHES:
+        return str(run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (train_gan_batches,)))
+    engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
+    return str(run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise)))
+
+
+def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
+    """The jobs whose checkpoint at their last epoch exists."""
+    from chapter_2_3_2_02 import MnistDataset
+
+    dataset = MnistDataset(cfg.data, cfg.limit)
+    return [job for job in jobs if job.epochs in gankit.Checkpoints(
+        run_of(experiment.arms[job.arm], job.seed, cfg, job.epochs, dataset), cfg.checkpoints).epochs_saved()]
 
 
 def main(experiment: Experiment, write_outputs, argv=None, description: str = "", finish=None) -> int:
