@@ -60,6 +60,8 @@ def test_reference_epochs_are_those_make_figures_trains():
     epochs = samples.reference_epochs()
     assert {prefix[listing]: e for listing, e, _ in make_figures.PRETRAIN} == {p: epochs[p] for p in prefix.values()}
     assert epochs["conv-gan"] == L11.EPOCHS
+    # equal CPU time within an experiment: minibatch discrimination trains half the remedies' epochs
+    assert epochs["remedy-minibatch-discrim"] * 2 == epochs["remedy-ttur"] == remedies.FULL["epochs"]
 
 
 # ------------------------------------------------------------------ the samples

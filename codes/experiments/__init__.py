@@ -10,8 +10,9 @@ experiments import both:
 - ``evaluate``  score cards of trained checkpoints (``make evaluate``)
 - ``hopping``   the digit the first GAN draws after each epoch (mode hopping, figure 2-70)
 - ``conv_gan``  the convolutional GAN of section 9 (listing 11): 随机数种子, CPU time, score cards
+- ``samples``   n samples of any trained generator of the book as a .npy file (``make samples``)
 
 Run them from the project root with ``PYTHONPATH=codes python -m experiments.<name>``
 (the Makefile's ``make ablation``, ``make remedies``, ``make evaluate``, ``make hopping``,
-``make conv-gan``).
+``make conv-gan``, ``make samples``).
 """

@@ -103,7 +103,8 @@ def npy_bytes(array: np.ndarray) -> bytes:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m experiments.samples", description="Write n samples of a trained generator of the book (n x 784 float32 in [0, 1], numpy.save) "
+        prog="python -m experiments.samples",
+        description="Write n samples of a trained generator of the book (n x 784 float32 in [0, 1], numpy.save) "
                     "to a .npy file, training the model first if its checkpoint is missing. "
                     "Without --model, list the model names.",
         formatter_class=argparse.ArgumentDefaultsHelpFormatter)
@@ -111,9 +112,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("-n", "--samples", type=positive_int, help="how many samples (make: N=)")
     p.add_argument("--out", type=npy_file, help=f"the {SUFFIX} file to write (make: OUT=)")
     p.add_argument("--seed", type=seed_value, default=settings.seed(),
-                   help=f"{settings.SEED_HELP}; also seeds the noise (make: SEED=)")
+                   help=f"{settings.SEED_HELP} (make: SEED=)")
     p.add_argument("--data", default=settings.data_source(), help=settings.DATA_HELP)
-    p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR), help=f"checkpoint folder (${settings.CHECKPOINTS_ENV})")
+    p.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR),
+                   help=f"checkpoint folder (${settings.CHECKPOINTS_ENV})")
     p.add_argument("--epochs", type=positive_int, help="epochs of the model (default: the book's run of it)")
     p.add_argument("--limit", type=positive_int, default=None, help="train on the first N images only")
     p.add_argument("--device", default=settings.device(), help=settings.DEVICE_HELP)
