@@ -4,10 +4,10 @@
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
 
-.PHONY: help install figures widgets bench book pdf test classifier evaluate ablation remedies hopping clean
+.PHONY: help install figures widgets bench book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
 
 help:
-	@grep -E '^[a-z]+:.*## ' Makefile | sed 's/:.*## /\t/'
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
 
 install: ## install the pinned Python packages
 	$(PYTHON) -m pip install -r requirements.txt
@@ -45,6 +45,12 @@ remedies: ## "going further": remedies for mode collapse, several seeds, scored 
 
 hopping: ## the digit the first GAN draws after each epoch, seeds 0-4 (figure 2-70; about 13 min CPU)
 	$(PYTHON) -m experiments.hopping
+
+conv-gan: ## section 9: the convolutional GAN (listing 11), 3 seeds, CPU time and scores (about 10 CPU-minutes a seed)
+	$(PYTHON) -m experiments.conv_gan
+
+samples: ## MODEL=<name> N=<n> OUT=<file.npy> [SEED=0]: n samples of a trained generator (n x 784, numpy.save), trained first if missing; no MODEL: the names
+	$(PYTHON) -m experiments.samples $(if $(MODEL),--model '$(MODEL)',) $(if $(N),-n '$(N)',) $(if $(OUT),--out '$(OUT)',) $(if $(SEED),--seed '$(SEED)',)
 
 clean: ## remove build outputs (keeps checkpoints)
 	rm -rf _build

@@ -13,7 +13,7 @@ Read by the Sphinx extension ``chapter_claims`` beside this file. Each entry:
 Who writes the keys: the notebooks (losses, variety, digit shares of seed 0),
 ``make bench`` (bench_*), ``python -m experiments.ablation`` (seeds_*, ablation_*,
 anchor_*, classifier_*), ``python -m experiments.remedies`` (remedies_*, remedy_*)
-and ``python -m experiments.hopping`` (hop_*).
+``python -m experiments.hopping`` (hop_*) and ``python -m experiments.conv_gan`` (conv_*).
 """
 
 LN2 = 0.693  # the BCE equilibrium, ln 2
@@ -245,4 +245,45 @@ CLAIMS = [
          condition="remedy_spectral_norm_fid > max(remedy_feature_matching_fid, remedy_pacgan2_fid)",
          measured="FID：谱归一化 {remedy_spectral_norm_fid:1}，特征匹配 {remedy_feature_matching_fid:1}，"
                   "PacGAN {remedy_pacgan2_fid:1}"),
+    # ------------------------------------------------------------ 9. the convolutional GAN
+    dict(name="conv_every_digit_every_seed",
+         says="卷积 GAN 在每个随机数种子里都画出了全部 10 个数字，每个数字至少占 5%",
+         condition="conv_goal_every_digit_5pct and conv_min_share >= 0.05",
+         measured="{conv_seeds_n} 个随机数种子中最少的数字占 {conv_min_share:%1}"),
+    dict(name="conv_kl_within_goal",
+         says="卷积 GAN 每个随机数种子的 KL 都不超过 0.05",
+         condition="conv_goal_kl and conv_kl_max <= 0.05",
+         measured="KL 最大为 {conv_kl_max}"),
+    dict(name="conv_fid_below_noisy",
+         says="卷积 GAN 每个随机数种子的 FID 都低于加噪真实图像",
+         condition="conv_goal_fid_below_noisy and conv_fid_max < conv_noisy_fid",
+         measured="FID 最大为 {conv_fid_max:1}，加噪真实图像为 {conv_noisy_fid:1}"),
+    dict(name="conv_no_memorisation",
+         says="卷积 GAN 没有记忆训练图像",
+         condition="conv_goal_no_memorisation and conv_memorised_max <= 0.01",
+         measured="记忆的样本比例最大为 {conv_memorised_max}"),
+    dict(name="conv_within_budget",
+         says="卷积 GAN 每次训练的 CPU 时间都在 10 分钟的预算以内",
+         condition="conv_goal_cpu_budget and conv_cpu_max_s <= conv_goal_cpu_s",
+         measured="训练的 CPU 时间最多 {conv_cpu_max_s:0} 秒，预算 {conv_goal_cpu_s:0} 秒"),
+    dict(name="conv_is_short_of_goal",
+         says="卷积 GAN 的 IS 在预算内没有达到 8.5",
+         condition="not conv_goal_inception_score and conv_is < conv_goal_is",
+         measured="IS 的均值为 {conv_is:2}"),
+    dict(name="conv_classifier_unsure",
+         says="分类器对卷积 GAN 的多数样本有把握，但不如对真实图像",
+         condition="0.8 < conv_confidence < conv_real_confidence - 0.03",
+         measured="分类器最大概率的平均值：卷积 GAN {conv_confidence}，真实测试图像 {conv_real_confidence}"),
+    dict(name="conv_goals_but_is",
+         says="卷积 GAN 在预算内达到了除 IS 以外的全部目标",
+         condition="conv_goals_reached == conv_goals_n - 1 and not conv_goal_inception_score",
+         measured="{conv_goals_n} 项目标达到了 {conv_goals_reached} 项"),
+    dict(name="conv_average_helps",
+         says="权重的滑动平均提高了 IS、降低了 FID",
+         condition="conv_is > conv_raw_is and conv_fid < conv_raw_fid",
+         measured="滑动平均：IS {conv_is:2}，FID {conv_fid:1}；生成器本身：IS {conv_raw_is:2}，FID {conv_raw_fid:1}"),
+    dict(name="conv_beats_remedies",
+         says="卷积 GAN 的 FID 不到第 8 部分最好方法的四分之一",
+         condition="conv_fid < remedy_feature_matching_fid / 4",
+         measured="FID：卷积 GAN {conv_fid:1}，特征匹配 {remedy_feature_matching_fid:1}"),
 ]

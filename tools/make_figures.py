@@ -4,7 +4,7 @@
    the reference configuration (full MNIST, seed 0) writes the book's own figures,
    results and notebooks; any other writes to ``_build/runs/<data>-seed<seed>/``.
 2. Trains the GANs the notebooks show (the first GAN 10 epochs, saving every epoch;
-   the improved GAN 10 epochs; listing 10, 20 epochs) in parallel processes with one
+   the improved GAN 10 epochs; listing 10, 20 epochs; listing 11, 8) in parallel processes with one
    thread each, showing each one's epochs and an estimate of the time left.
    Existing checkpoints are loaded instead (``--retrain`` or ``RETRAIN=1`` trains again).
 3. Executes the notebooks (reference: in place, in book/), with an estimate from
@@ -36,7 +36,7 @@ NOTEBOOKS = catalog.notebooks()
 FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswith("make ")]
 # (listing, epochs, what it is): the trainings the notebooks load
 PRETRAIN = [("chapter_2_3_2_08.py", 10, "first GAN"), ("chapter_2_3_2_09.py", 10, "improved GAN"),
-            ("chapter_2_3_2_10.py", 20, "listing 10")]
+            ("chapter_2_3_2_10.py", 20, "listing 10"), ("chapter_2_3_2_11.py", 8, "listing 11")]
 TIMES = paths.LOG_DIR / "make_figures_times.json"  # seconds each stage took last time, for estimates
 POLL_SECONDS = 15
 
@@ -55,7 +55,7 @@ def minutes(seconds: float) -> str:
 
 
 def pretrain(env: dict, retrain: bool, times: dict) -> None:
-    """The three trainings, at most one per core, with a progress line every POLL_SECONDS."""
+    """The trainings of PRETRAIN, at most one per core, with a progress line every POLL_SECONDS."""
     cores = max(1, os.cpu_count() or 1)
     paths.LOG_DIR.mkdir(parents=True, exist_ok=True)
     waiting, running = list(PRETRAIN), {}

@@ -9,7 +9,10 @@ experiments import both:
 - ``remedies``  remedies for mode collapse (section 8), against a goal
 - ``evaluate``  score cards of trained checkpoints (``make evaluate``)
 - ``hopping``   the digit the first GAN draws after each epoch (mode hopping, figure 2-70)
+- ``conv_gan``  the convolutional GAN of section 9 (listing 11): 随机数种子, CPU time, score cards
+- ``samples``   n samples of any trained generator of the book as a .npy file (``make samples``)
 
 Run them from the project root with ``PYTHONPATH=codes python -m experiments.<name>``
-(the Makefile's ``make ablation``, ``make remedies``, ``make evaluate``, ``make hopping``).
+(the Makefile's ``make ablation``, ``make remedies``, ``make evaluate``, ``make hopping``,
+``make conv-gan``, ``make samples``).
 """

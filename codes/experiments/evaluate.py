@@ -149,7 +149,8 @@ def _main(args, parser) -> int:
                       "pass the same --data it was trained on")
                 continue
             G, arm = load_generator(run, epoch, folder)
-            card = score_generator(G, arm.noise, arm.noise_size, n=args.samples, seed=args.seed, reference=ref)
+            drawer = getattr(G, arm.draws) if arm.draws else G  # e.g. the moving average of G's weights
+            card = score_generator(drawer, arm.noise, arm.noise_size, n=args.samples, seed=args.seed, reference=ref)
             generators[f"{run}/epoch{epoch:02d}"] = dict(card, run=run, epoch=epoch, model=arm.prefix)
         rows = {ANCHOR_LABELS[k]: v for k, v in anchors.items()} | generators
         print(console_table(rows))

@@ -95,9 +95,12 @@ def train(arm: Arm, seed: int, cfg: Config, epochs: int, log=print):
     if arm.trainer == BATCHES:
         from chapter_2_3_2_10 import BATCH_SIZE
 
-        batch = {"batch_size": BATCH_SIZE}
+        batch = {"batch_size": arm.batch_size or BATCH_SIZE}
+        # code: the loop itself, as the listings' own runs name it (a lambda only passes arguments on,
+        # and a name imported inside this function is not one of the lambda's globals)
         ckpt = gankit.train_run(arm.prefix, options, dataset, {"D": D, "G": G},
-                                lambda epoch: train_gan_batches(D, G, dataset), log=log)
+                                lambda epoch: train_gan_batches(D, G, dataset, batch["batch_size"]), log=log,
+                                code=(train_gan_batches,))
     else:
         ckpt = gankit.train_gan_epochs(arm.prefix, options, dataset, D, G, train_gan, arm.noise,
                                        arm.noise_size, log=log)
@@ -120,11 +123,14 @@ def run_job(arm: Arm, job: Job, cfg: Config) -> dict:
     start = time.perf_counter()
     ref = build_reference(cfg.data, log=lambda *a: None)
     record["scores"] = {}
+    ckpt = gankit.Checkpoints(record["run"], cfg.checkpoints)
     for epoch in job.score_epochs:
         G = arm.G()
-        gankit.Checkpoints(record["run"], cfg.checkpoints).load(epoch, {"G": G}, restore_rng=False)
-        card = score_generator(G, arm.noise, arm.noise_size, n=cfg.samples, seed=cfg.sample_seed, reference=ref)
-        card = with_min_share(dict(card, collapsed=is_collapsed(card)))
+        ckpt.load(epoch, {"G": G}, restore_rng=False)
+        drawer = getattr(G, arm.draws) if arm.draws else G  # e.g. the moving average of G's weights
+        card = score_generator(drawer, arm.noise, arm.noise_size, n=cfg.samples, seed=cfg.sample_seed,
+                               reference=ref)
+        card = with_min_share(dict(card, collapsed=is_collapsed(card), train_cpu_seconds=ckpt.cpu_seconds(epoch)))
         record["scores"][str(epoch)] = card
         print(f"{tag} epoch {epoch}: smallest digit share {card['min_share']:.3f}, "
               f"KL {card['kl_uniform']:.3f}, IS {card['inception_score']:.2f}, FID {card['fid']:.1f}"
@@ -380,30 +386,31 @@ def _budget(experiment: Experiment, args) -> dict:
     return budget
 
 
-def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
-    """The jobs whose checkpoint at their last epoch exists (the run names need the data and models)."""
-    from chapter_2_3_2_02 import MnistDataset
+def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
+    """The name of the run ``train`` trains or loads for ``arm`` and ``seed`` on ``dataset`` (a listing's
+    MnistDataset), without training: the run names need the data and the models' code."""
     from chapter_2_3_2_08 import train_gan
     from chapter_2_3_2_10 import train_gan_batches
     from gankit.training import resolve_engine, run_name
 
     device = gankit.use_device(cfg.device)
-    dataset = MnistDataset(cfg.data, cfg.limit)
-    kept = []
-    for job in jobs:
-        arm = experiment.arms[job.arm]
+    with torch.random.fork_rng(devices=[]):  # building the models draws weights: leave the RNG as it was
         D, G = arm.build()
-        options = gankit.TrainingOptions(epochs=job.epochs, seed=job.seed, device=device, engine=cfg.engine,
-                                         checkpoints=cfg.checkpoints)
-        if arm.trainer == BATCHES:
-            run = run_name(arm.prefix, dataset, options, None, {"D": D, "G": G},
-                           (lambda epoch: train_gan_batches(D, G, dataset),))
-        else:
-            engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
-            run = run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise))
-        if job.epochs in gankit.Checkpoints(run, cfg.checkpoints).epochs_saved():
-            kept.append(job)
-    return kept
+    options = gankit.TrainingOptions(epochs=epochs, seed=seed, device=device, engine=cfg.engine,
+                                     checkpoints=cfg.checkpoints)
+    if arm.trainer == BATCHES:
+        return str(run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (train_gan_batches,)))
+    engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
+    return str(run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise)))
+
+
+def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
+    """The jobs whose checkpoint at their last epoch exists."""
+    from chapter_2_3_2_02 import MnistDataset
+
+    dataset = MnistDataset(cfg.data, cfg.limit)
+    return [job for job in jobs if job.epochs in gankit.Checkpoints(
+        run_of(experiment.arms[job.arm], job.seed, cfg, job.epochs, dataset), cfg.checkpoints).epochs_saved()]
 
 
 def main(experiment: Experiment, write_outputs, argv=None, description: str = "", finish=None) -> int:

@@ -38,6 +38,8 @@ class Arm:
     source: str = ""  # where the idea comes from
     cost: float = 1.0  # relative CPU per epoch, to schedule the longest runs first
     epochs_factor: float = 1.0  # epochs relative to the experiment's budget (equal CPU time)
+    batch_size: int | None = None  # mini-batch size of listing 10's loop (None: listing 10's own)
+    draws: str = ""  # the attribute of the trained G that draws the samples scored ("": G itself)
 
     def build(self):
         """(D, G), untrained."""
@@ -100,7 +102,7 @@ FEATURE_MATCHING = Arm("feature-matching", "+ feature matching (listing 10)", "+
 
 def all_models() -> dict[str, Arm]:
     """Every model of the book, keyed by checkpoint prefix, in the order the book meets them."""
-    from . import ablation, remedies
+    from . import ablation, conv_gan, remedies
 
-    arms = [FIRST_GAN, IMPROVED_GAN, *ablation.VARIANTS.values(), *remedies.REMEDIES.values()]
+    arms = [FIRST_GAN, IMPROVED_GAN, *ablation.VARIANTS.values(), *remedies.REMEDIES.values(), conv_gan.CONV_GAN]
     return {arm.prefix: arm for arm in arms}

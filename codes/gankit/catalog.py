@@ -50,6 +50,9 @@ FIGURES = {f.name: f for f in [
     Figure("remedy-feature-matching-d-loss", None, "chapter_2_3_2_10.py"),
     Figure("2-69", "2-69", "make remedies"),
     Figure("2-70", "2-70", "make hopping"),
+    Figure("2-71", "2-71", "chapter_2_3_2_11.py"),
+    Figure("2-72", "2-72", "make conv-gan"),
+    Figure("2-73", "2-73", "make conv-gan"),
 ]}
 
 # (loss figure, output figure) of listings 08 and 09 for the chapter's runs: (prefix, epochs) -> names

@@ -31,7 +31,7 @@ def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number; use 1 or more") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is too small: use 1 or more")
     return value

@@ -1,0 +1,86 @@
+# 代码清单 chapter_2_3_2_11.py：卷积 GAN
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
+
+from chapter_2_3_2_01 import *
+from chapter_2_3_2_02 import MnistDataset
+from chapter_2_3_2_03 import Discriminator
+from chapter_2_3_2_06 import Generator
+from chapter_2_3_2_09 import generate_random_seed
+from chapter_2_3_2_10 import train_gan_batches, plot_samples
+
+EPOCHS = 8  # 训练的轮次：单线程 CPU 上不超过 10 分钟
+BATCH_SIZE = 32  # 每个小批量的真实图像数
+D_LEARNING_RATE = 0.002  # 判别器的学习率是生成器的两倍（双时间尺度）
+G_LEARNING_RATE = 0.001
+BETAS = (0.5, 0.999)  # Adam 的两个动量系数（DCGAN 的取值）
+EMA_DECAY = 0.999  # 权重滑动平均：每步保留旧平均值的 99.9%
+# 谱归一化：每次计算前，把一层的权重除以它的最大奇异值
+spectral_norm = nn.utils.parametrizations.spectral_norm
+
+
+class HingeLoss(nn.Module):
+    """合页损失：目标 1.0 时输出要高于 +1，目标 0.0 时要低于 -1。"""
+
+    def forward(self, outputs, targets):
+        signs = 2 * targets - 1  # 目标 1.0 → +1，目标 0.0 → -1
+        return torch.relu(1 - signs * outputs).mean()
+
+
+class ConvDiscriminator(Discriminator):
+    def __init__(self):
+        super().__init__()  # 沿用 counter、progress、train()
+        self.model = nn.Sequential(
+            nn.Unflatten(1, (1, 28, 28)),  # 784 个像素 → 1 张 28×28 的图像
+            # 4×4 的窗口，步长 2：边长减半 → 32×14×14
+            spectral_norm(nn.Conv2d(1, 32, 4, stride=2, padding=1)),
+            nn.LeakyReLU(0.2),
+            spectral_norm(nn.Conv2d(32, 64, 4, stride=2, padding=1)),  # 64×7×7
+            nn.LeakyReLU(0.2),
+            nn.Flatten(),
+            spectral_norm(nn.Linear(64 * 7 * 7, 1)),  # 一个分数，不再用 Sigmoid
+        )
+        self.loss_function = HingeLoss()
+        self.optimiser = torch.optim.Adam(self.parameters(),
+                                          lr=D_LEARNING_RATE, betas=BETAS)
+
+
+class ConvGenerator(Generator):
+    def __init__(self):
+        super().__init__()
+        self.model = nn.Sequential(
+            nn.Linear(100, 64 * 7 * 7),  # 100 个随机数 → 64 张 7×7 的特征图
+            nn.BatchNorm1d(64 * 7 * 7),
+            nn.ReLU(),
+            nn.Unflatten(1, (64, 7, 7)),
+            nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1),  # → 32×14×14
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+            nn.ConvTranspose2d(32, 1, 4, stride=2, padding=1),  # → 1×28×28
+            nn.Sigmoid(),
+            nn.Flatten(),  # → 784 个像素，与前面的生成器一样
+        )
+        self.optimiser = torch.optim.Adam(self.model.parameters(),
+                                          lr=G_LEARNING_RATE, betas=BETAS)
+        # 权重的滑动平均：另存一份网络，不参加训练，画图和打分都用它
+        self.average = AveragedModel(
+            self.model, multi_avg_fn=get_ema_multi_avg_fn(EMA_DECAY))
+
+    def train(self, D, inputs, targets):
+        super().train(D, inputs, targets)  # 第3步，与清单 06 相同
+        self.average.update_parameters(self.model)
+
+
+if __name__ == "__main__":
+    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-71).",
+                             epochs=EPOCHS)
+    mnist_dataset = MnistDataset(args.data, args.limit)
+    D = ConvDiscriminator()
+    G = ConvGenerator()
+    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE,
+                  lr_d=D_LEARNING_RATE, lr_g=G_LEARNING_RATE)
+    gankit.train_run("conv-gan", args.training, mnist_dataset,
+                     {"D": D, "G": G},
+                     lambda epoch: train_gan_batches(D, G, mnist_dataset,
+                                                     BATCH_SIZE))
+    plot_samples(G.average)  # 图2-71：权重滑动平均后的生成器画出的 32 个样本
+    gankit.save_figure("2-71", args.out)

@@ -1,0 +1,346 @@
+"""Section 9: listing 11's convolutional GAN over 随机数种子, its training CPU time and score cards.
+
+Three groups of runs on ``experiments.grid`` (layout of ``results/conv_gan.json``
+there), all of them listing 11's own run ``conv-gan-...`` (the checkpoints that
+listing 11 and notebook 5 load):
+
+- ``seeds``: 随机数种子 0, 1, 2, each trained ``EPOCHS`` epochs (listing 11's
+  default) in a process with one thread; the moving average of G's weights
+  (what listing 11 draws with) is scored after every epoch. The last epoch
+  gives the table and the goal; every epoch, with the training CPU time up to
+  it (``time.process_time`` of the training, saved with each checkpoint; the
+  scoring is not counted), the curve of IS and FID against CPU time.
+- ``without-average``: the same runs, G itself scored after the last epoch: what
+  the moving average adds.
+- ``longer``: 随机数种子 0 trained on (the same run, resumed) to ``longer_epochs``,
+  scored every 2 epochs: how much CPU time the IS goal needs when the budget
+  does not reach it.
+
+Command line (``make conv-gan``)::
+
+    PYTHONPATH=codes python -m experiments.conv_gan [--data ../shared/data] [--workers 1]
+    PYTHONPATH=codes python -m experiments.conv_gan --groups seeds without-average   # the budget only
+    PYTHONPATH=codes python -m experiments.conv_gan --quick      # built-in data, tiny budget (CI)
+    PYTHONPATH=codes python -m experiments.conv_gan --tables     # only tables, figures and numbers
+
+Results: ``results/conv_gan.json``, ``results/tables/conv_gan.md`` (score cards
+of every seed, their mean ± sd, the anchors), ``results/tables/conv_gan_goal.md``
+(each goal item, what was measured, reached or not), the numbers the chapter
+quotes (``conv_*`` in ``chapter_metrics.json``), figures 2-72 (samples and digit
+shares of every seed) and 2-73 (IS and FID against CPU time). Figure 2-71 is
+listing 11's own output.
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+
+import torch
+
+import gankit
+import chapter_2_3_2_11 as L11
+from gankit.data import source_description
+from gankit.metrics import summarise, with_min_share
+from gankit.results import record_metrics
+from gankit.storage import read_json
+from gankit.tables import headers, markdown, metric_cells
+
+from . import grid
+from .models import BATCHES, Arm
+
+NAME = "conv_gan"
+TABLE_FILE = "conv_gan.md"
+GOAL_FILE = "conv_gan_goal.md"
+NOISE_SIZE = 100
+
+# The goal of section 9, for 3 随机数种子 with 5,000 samples each.
+GOAL = {"min_share": 0.05,  # every digit at least 5% of the samples, in every seed
+        "kl_uniform": 0.05,  # KL(digit shares || uniform), in every seed
+        "inception_score": 8.5,  # classifier IS, mean over the seeds (real test images: about 9.8)
+        "memorised_share": 0.01,  # samples that copy a training image, in every seed
+        "cpu_seconds": 600.0}  # training CPU time of one run, one thread, in every seed
+
+FULL = {"seeds": [0, 1, 2], "epochs": L11.EPOCHS, "longer_seeds": [0], "longer_epochs": 40,
+        "limit": None, "samples": 5000}
+QUICK = {"seeds": [0], "epochs": 1, "longer_seeds": [0], "longer_epochs": 2, "limit": 128, "samples": 200,
+         "data": "builtin"}
+TABLE_METRICS = ["min_share", "kl_uniform", "inception_score", "fid", "recall", "coverage", "memorised_share"]
+SOURCES = "Radford et al. 2016; Lim & Ye 2017; Miyato et al. 2018; Heusel et al. 2017; Yazici et al. 2019"
+
+CONV_GAN = Arm("conv-gan", "convolutional GAN (listing 11), moving average of G scored", "卷积 GAN（清单 11）",
+               L11.ConvDiscriminator, L11.ConvGenerator, L11.generate_random_seed, NOISE_SIZE, "conv-gan",
+               BATCHES, SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE, draws="average")
+# the same runs (same prefix, classes and loop: the same checkpoints), G itself scored
+WITHOUT_AVERAGE = Arm("conv-gan-raw", "the same runs, G itself scored (no moving average)",
+                      "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, L11.generate_random_seed,
+                      NOISE_SIZE, "conv-gan", BATCHES, SOURCES, cost=0.1, batch_size=L11.BATCH_SIZE)
+ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE)}
+
+
+def groups(budget: dict) -> dict:
+    epochs, longer = budget["epochs"], max(budget["longer_epochs"], budget["epochs"])
+    return {"seeds": {"arms": [CONV_GAN.name], "seeds": budget["seeds"], "epochs": epochs,
+                      "score_epochs": list(range(1, epochs + 1))},
+            "without-average": {"arms": [WITHOUT_AVERAGE.name], "seeds": budget["seeds"], "epochs": epochs,
+                                "score_epochs": [epochs]},
+            "longer": {"arms": [CONV_GAN.name], "seeds": budget["longer_seeds"], "epochs": longer,
+                       "score_epochs": sorted(set(range(2, longer + 1, 2)) | {longer})}}
+
+
+EXPERIMENT = grid.Experiment(NAME, ARMS, FULL, QUICK, groups)
+
+
+# ------------------------------------------------------------------ analysis
+def last_card(run: dict) -> dict:
+    """The score card of a run record after its last epoch."""
+    return with_min_share(run["scores"][str(run["epochs"])])
+
+
+def curve(run: dict) -> list[dict]:
+    """(epoch, training CPU seconds up to it, card) of every scored epoch of a run, in order."""
+    return [{"epoch": int(e), "cpu_seconds": c.get("train_cpu_seconds"), **with_min_share(c)}
+            for e, c in sorted(run["scores"].items(), key=lambda kv: int(kv[0]))]
+
+
+def goal_checks(runs: list[dict], noisy_fid: float | None) -> dict:
+    """Each item of the goal, reached or not: in every seed, except IS (the mean over the seeds)."""
+    cards = [last_card(r) for r in runs]
+    cpu = [r.get("cpu_seconds") for r in runs]
+    checks = {
+        "every_digit_5pct": min(c["min_share"] for c in cards) >= GOAL["min_share"],
+        "kl": max(c["kl_uniform"] for c in cards) <= GOAL["kl_uniform"],
+        "fid_below_noisy": noisy_fid is not None and max(c["fid"] for c in cards) < noisy_fid,
+        "inception_score": statistics.fmean(c["inception_score"] for c in cards) >= GOAL["inception_score"],
+        "no_memorisation": max(c["memorised_share"] for c in cards) <= GOAL["memorised_share"],
+        "cpu_budget": None not in cpu and max(cpu) <= GOAL["cpu_seconds"],
+    }
+    checks["all"] = all(checks.values())
+    return checks
+
+
+def first_reaching(points: list[dict], key: str, target: float) -> dict | None:
+    """The first point of a curve whose ``key`` reaches ``target`` (IS: at least; others: at most)."""
+    for p in points:
+        if (p[key] >= target) if key == "inception_score" else (p[key] <= target):
+            return p
+    return None
+
+
+def _noisy_fid(data: dict) -> float | None:
+    return data.get("anchors", {}).get("noisy", {}).get("fid")
+
+
+# ------------------------------------------------------------------ tables
+def _data_text(data: dict) -> str:
+    settings = data.get("settings", {})
+    return source_description(settings["data_key"]) if "data_key" in settings else "?"
+
+
+def _cpu(value) -> str:
+    return "–" if value is None else f"{value:.0f}"
+
+
+def results_table(data: dict) -> str:
+    """The score card of every seed, their mean ± sd, G without its moving average, the anchors."""
+    runs = grid.group_runs(data, "seeds")
+    header = ["", "随机数种子", "训练 CPU 时间（秒）"] + headers(TABLE_METRICS)
+    rows = [[f"卷积 GAN，{r['epochs']} 轮", r["seed"], _cpu(r.get("cpu_seconds"))]
+            + metric_cells(last_card(r), TABLE_METRICS) for r in runs]
+    seeds = ", ".join(str(r["seed"]) for r in runs)
+    cpus = [r["cpu_seconds"] for r in runs if r.get("cpu_seconds") is not None]
+    if len(runs) > 1:
+        cpu = f"{statistics.fmean(cpus):.0f} ± {statistics.stdev(cpus):.0f}" if len(cpus) > 1 else "–"
+        rows.append(["**均值 ± 标准差**", seeds, cpu] + metric_cells(summarise([last_card(r) for r in runs]),
+                                                                    TABLE_METRICS))
+    raw = grid.group_runs(data, "without-average") if "without-average" in data["groups"] else []
+    if raw:
+        rows.append(["同样的训练，不用滑动平均", ", ".join(str(r["seed"]) for r in raw), "（同上）"]
+                    + metric_cells(summarise([last_card(r) for r in raw]), TABLE_METRICS))
+    rows += [r for r in grid.anchor_rows(data, TABLE_METRICS, blanks=2) if "只有数字" not in r[0]]
+    s, g = data.get("settings", {}), data["groups"]["seeds"]
+    note = (f"数据：{_data_text(data)}；每个随机数种子训练 {g['epochs']} 个轮次（小批量 {runs[0].get('batch_size', '?')} "
+            "张），单线程进程，CPU 时间只计训练（`time.process_time`），不含打分。打分的是权重滑动平均后的生成器"
+            " `G.average`（“不用滑动平均”一行是同一次训练的生成器 `G` 本身），每次 "
+            f"{s.get('samples', 0):,} 个样本（噪声的随机数种子 {s.get('sample_seed', 0)}）；多个种子时为均值 ± "
+            "标准差（n − 1）。“最少数字占比”是 10 个数字中最少的那个所占的比例。锚点用同一份打分程序、同样多的图像评分。")
+    if not g.get("complete", True):
+        note += f"**运行尚未完成**：已完成 {g['runs_done']}/{g['runs_planned']} 次训练，表中只含已完成的种子。"
+    return markdown(header, rows, 1) + "\n\n" + note + "\n"
+
+
+def _yes(ok: bool) -> str:
+    return "✓ 达到" if ok else "✗ 未达到"
+
+
+def goal_table(data: dict) -> str:
+    """Each goal item, what was measured, whether it was reached; then the longer run, if any."""
+    runs = grid.group_runs(data, "seeds")
+    cards = [last_card(r) for r in runs]
+    checks, noisy = goal_checks(runs, _noisy_fid(data)), _noisy_fid(data)
+    cpus = [r.get("cpu_seconds") for r in runs]
+    is_values = [c["inception_score"] for c in cards]
+    rows = [
+        ["每个数字至少占 5%（每个随机数种子）", f"≥ {GOAL['min_share']:.3f}",
+         f"最少 {min(c['min_share'] for c in cards):.3f}", _yes(checks["every_digit_5pct"])],
+        ["数字分布的 KL（每个随机数种子）", f"≤ {GOAL['kl_uniform']:.2f}",
+         f"最大 {max(c['kl_uniform'] for c in cards):.3f}", _yes(checks["kl"])],
+        ["FID 低于加噪真实图像锚点（每个随机数种子）", "< " + ("–" if noisy is None else f"{noisy:.1f}"),
+         f"最大 {max(c['fid'] for c in cards):.1f}", _yes(checks["fid_below_noisy"])],
+        [f"IS（{len(cards)} 个随机数种子的均值）", f"≥ {GOAL['inception_score']:.1f}",
+         f"{statistics.fmean(is_values):.2f}（最小 {min(is_values):.2f}）", _yes(checks["inception_score"])],
+        ["记忆的样本比例（每个随机数种子）", f"≤ {GOAL['memorised_share']:.2f}",
+         f"最大 {max(c['memorised_share'] for c in cards):.3f}", _yes(checks["no_memorisation"])],
+        ["训练的 CPU 时间（单线程，每个随机数种子）", f"≤ {GOAL['cpu_seconds']:.0f} 秒",
+         "–" if None in cpus else f"最多 {max(cpus):.0f} 秒", _yes(checks["cpu_budget"])],
+    ]
+    reached = sum(v for k, v in checks.items() if k != "all")
+    lines = [markdown(["目标", "要求", "实测", "结果"], rows, 1), "",
+             f"{len(rows)} 项目标达到了 {reached} 项（{len(cards)} 个随机数种子：{', '.join(str(r['seed']) for r in runs)}）。"]
+    longer = grid.group_runs(data, "longer") if "longer" in data["groups"] else []
+    if longer:
+        run, points = longer[0], curve(longer[0])
+        hit, last = first_reaching(points, "inception_score", GOAL["inception_score"]), points[-1]
+        if hit:
+            lines[-1] += (f"加长训练（随机数种子 {run['seed']}）的 IS 在第 {hit['epoch']} 轮、累计训练 CPU 时间"
+                          f" {_cpu(hit['cpu_seconds'])} 秒时首次达到 {GOAL['inception_score']}"
+                          f"（{hit['inception_score']:.2f}）。")
+        else:
+            lines[-1] += (f"加长训练（随机数种子 {run['seed']}）到第 {last['epoch']} 轮、累计训练 CPU 时间"
+                          f" {_cpu(last['cpu_seconds'])} 秒，IS 为 {last['inception_score']:.2f}，"
+                          f"仍未达到 {GOAL['inception_score']}。")
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------ numbers for the text
+def chapter_numbers(data: dict) -> dict:
+    """What the chapter says about the convolutional GAN, as keys of chapter_metrics.json."""
+    runs = grid.group_runs(data, "seeds")
+    cards = [last_card(r) for r in runs]
+    s = summarise(cards)
+    checks = goal_checks(runs, _noisy_fid(data))
+    cpus = [r["cpu_seconds"] for r in runs if r.get("cpu_seconds") is not None]
+    out = {"conv_epochs": data["groups"]["seeds"]["epochs"], "conv_seeds_n": len(runs),
+           "conv_batch_size": runs[0].get("batch_size"), "conv_min_share": s["min_share"]["min"],
+           "conv_kl_max": s["kl_uniform"]["max"], "conv_is": s["inception_score"]["mean"],
+           "conv_is_min": s["inception_score"]["min"], "conv_fid": s["fid"]["mean"], "conv_fid_max": s["fid"]["max"],
+           "conv_memorised_max": s["memorised_share"]["max"], "conv_goal_is": GOAL["inception_score"],
+           "conv_goal_cpu_s": GOAL["cpu_seconds"], "conv_goals_reached": sum(v for k, v in checks.items() if k != "all"),
+           "conv_goals_n": len(checks) - 1, "conv_goal_all": checks["all"]}
+    out.update({f"conv_goal_{k}": v for k, v in checks.items() if k != "all"})
+    if _noisy_fid(data) is not None:
+        out["conv_noisy_fid"] = _noisy_fid(data)
+    out["conv_confidence"] = s["mean_top_confidence"]["mean"]  # the classifier's mean certainty
+    if "real" in data.get("anchors", {}):
+        out["conv_real_confidence"] = data["anchors"]["real"]["mean_top_confidence"]
+    if cpus:
+        out.update(conv_cpu_s=statistics.fmean(cpus), conv_cpu_max_s=max(cpus))
+    raw = grid.group_runs(data, "without-average") if "without-average" in data["groups"] else []
+    if raw:
+        r = summarise([last_card(x) for x in raw])
+        out.update(conv_raw_is=r["inception_score"]["mean"], conv_raw_fid=r["fid"]["mean"])
+    longer = grid.group_runs(data, "longer") if "longer" in data["groups"] else []
+    if longer:
+        points = curve(longer[0])
+        hit = first_reaching(points, "inception_score", GOAL["inception_score"])
+        out.update(conv_longer_epochs=points[-1]["epoch"], conv_longer_cpu_s=points[-1]["cpu_seconds"],
+                   conv_longer_is=points[-1]["inception_score"], conv_longer_fid=points[-1]["fid"],
+                   conv_longer_best_is=max(p["inception_score"] for p in points),
+                   conv_longer_reaches_is=hit is not None)
+        if hit:
+            out.update(conv_longer_is_epoch=hit["epoch"], conv_longer_is_cpu_s=hit["cpu_seconds"],
+                       conv_longer_is_budgets=hit["cpu_seconds"] / GOAL["cpu_seconds"])
+    return out
+
+
+def write_outputs(data: dict, results_dir, table_dir) -> list:
+    """The two tables and the numbers the chapter quotes, all from conv_gan.json."""
+    written = grid.write_tables(data, {TABLE_FILE: (results_table, "seeds"), GOAL_FILE: (goal_table, "seeds")},
+                                table_dir)
+    if grid.group_runs(data, "seeds") if "seeds" in data.get("groups", {}) else []:
+        record_metrics(folder=results_dir, **chapter_numbers(data))
+        written.append(results_dir / "chapter_metrics.json")
+    return written
+
+
+def read_results(results_dir=None) -> dict:
+    results_dir = results_dir or gankit.results_dir()
+    return read_json(results_dir / f"{NAME}.json", producer=f"python -m experiments.{NAME}")
+
+
+# ------------------------------------------------------------------ figures 2-72, 2-73
+def save_figures(data: dict, args) -> None:
+    """2-72: 32 samples and the digit shares of every seed; 2-73: IS and FID against training CPU time."""
+    import matplotlib.pyplot as plt
+
+    runs = grid.group_runs(data, "seeds") if "seeds" in data.get("groups", {}) else []
+    if not runs:
+        return
+    out = grid.figures_folder(args)
+    missing = [r["run"] for r in runs if not gankit.Checkpoints(r["run"], args.checkpoints).path(r["epochs"]).is_file()]
+    if missing:
+        print(f"figure 2-72: skipped, no checkpoint of {', '.join(missing)} in {args.checkpoints}; "
+              "make conv-gan trains them")
+    else:
+        fig, axes = plt.subplots(2, len(runs), figsize=(3.6 * len(runs), 6.4), squeeze=False,
+                                 gridspec_kw={"height_ratios": [1.15, 1]})
+        for col, r in enumerate(runs):
+            G = L11.ConvGenerator()
+            gankit.Checkpoints(r["run"], args.checkpoints).load(r["epochs"], {"G": G}, restore_rng=False)
+            with torch.no_grad(), torch.random.fork_rng(devices=[]):
+                torch.manual_seed(0)  # the noise of listing 11's figure
+                images = G.average(L11.generate_random_seed((32, NOISE_SIZE)))
+            mosaic = images.view(4, 8, 28, 28).permute(0, 2, 1, 3).reshape(4 * 28, 8 * 28)
+            axes[0, col].imshow(mosaic, cmap="Blues", vmin=0, vmax=1, interpolation="none")
+            axes[0, col].axis("off")
+            axes[0, col].set_title(f"seed {r['seed']}, {r['epochs']} epochs", fontsize=10)
+            card, ax = last_card(r), axes[1, col]
+            ax.bar(range(10), [100 * v for v in card["shares"]], color="tab:blue")
+            ax.axhline(10, color="tab:red", linestyle="--", linewidth=1, label="uniform 10%")
+            ax.axhline(100 * GOAL["min_share"], color="tab:green", linestyle=":", linewidth=1, label="goal: 5%")
+            ax.set_xticks(range(10))
+            ax.set_xlabel("digit (classifier)")
+            ax.set_ylim(0, 20)
+            ax.set_title(f"KL {card['kl_uniform']:.3f}, rarest {100 * card['min_share']:.1f}%", fontsize=9)
+        axes[1, 0].set_ylabel(f"share of {data['settings']['samples']:,} samples (%)")
+        axes[1, 0].legend(loc="upper right", fontsize=7)
+        fig.tight_layout()
+        gankit.save_figure("2-72", out, fig)
+
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
+    lines = [(f"seed {r['seed']}", curve(r), "-") for r in runs]
+    if "longer" in data["groups"]:
+        lines += [(f"seed {r['seed']}, trained on", curve(r), ":") for r in grid.group_runs(data, "longer")]
+    for label, points, style in lines:
+        points = [p for p in points if p["cpu_seconds"] is not None]
+        minutes = [p["cpu_seconds"] / 60 for p in points]
+        left.plot(minutes, [p["inception_score"] for p in points], style, marker=".", label=label)
+        right.plot(minutes, [p["fid"] for p in points], style, marker=".", label=label)
+    anchors = data.get("anchors", {})
+    left.axhline(GOAL["inception_score"], color="tab:green", linestyle="--", linewidth=1,
+                 label=f"goal: IS {GOAL['inception_score']}")
+    if "real" in anchors:
+        left.axhline(anchors["real"]["inception_score"], color="gray", linestyle=":", linewidth=1,
+                     label="real test images")
+    if "noisy" in anchors:
+        right.axhline(anchors["noisy"]["fid"], color="tab:green", linestyle="--", linewidth=1,
+                      label="goal: below real + noise")
+    for ax, title in ((left, "classifier IS (higher is better)"), (right, "FID (lower is better)")):
+        ax.axvline(GOAL["cpu_seconds"] / 60, color="tab:red", linewidth=1,
+                   label=f"budget: {GOAL['cpu_seconds'] / 60:.0f} CPU minutes")
+        ax.set_xlabel("training CPU time (minutes, one thread)")
+        ax.set_title(title, fontsize=10)
+        ax.grid(True, alpha=0.4)
+        ax.legend(fontsize=7)
+    right.set_yscale("log")
+    fig.tight_layout()
+    gankit.save_figure("2-73", out, fig)
+    plt.close("all")
+
+
+def main(argv=None) -> int:
+    return grid.main(EXPERIMENT, write_outputs, argv, finish=save_figures, description=(
+        "Listing 11's convolutional GAN: 随机数种子, training CPU time and score cards (section 9)."))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,250 @@
+"""Listing 11 (the convolutional GAN) and experiments.conv_gan: the classes do what the chapter says."""
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+from torch import nn
+from torch.nn.utils import parametrize
+
+import chapter_2_3_2_11 as L11
+from chapter_2_3_2_03 import Discriminator
+from chapter_2_3_2_06 import Generator
+from experiments import conv_gan as X
+from experiments import grid
+
+ROOT = Path(__file__).resolve().parents[1]
+LISTING = ROOT / "codes" / "chapter_2_3_2_11.py"
+
+
+class Images:
+    """A stand-in for MnistDataset: just ``images`` and a length."""
+
+    def __init__(self, n, seed=0):
+        self.images = torch.rand(n, 784, generator=torch.Generator().manual_seed(seed))
+
+    def __len__(self):
+        return len(self.images)
+
+
+def shapes_after(model: nn.Sequential, x: torch.Tensor, kinds) -> list[tuple]:
+    """The shape (without the batch) after each layer of type ``kinds``, in order."""
+    out = []
+    for layer in model:
+        x = layer(x)
+        if isinstance(layer, kinds):
+            out.append(tuple(x.shape[1:]))
+    return out
+
+
+def snapshot(module) -> dict:
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def changed(before: dict, module) -> set:
+    return {k for k, v in module.state_dict().items() if not torch.equal(before[k], v)}
+
+
+# ------------------------------------------------------------------ the networks
+def test_generator_upsamples_7_14_28_with_transposed_convolutions():
+    torch.manual_seed(0)
+    G = L11.ConvGenerator()
+    assert isinstance(G, Generator)  # listing 06's counter, progress, train()
+    z = L11.generate_random_seed((5, 100))
+    assert shapes_after(G.model, z, nn.Unflatten) == [(64, 7, 7)]
+    assert shapes_after(G.model, z, nn.ConvTranspose2d) == [(32, 14, 14), (1, 28, 28)]
+    for conv in (m for m in G.model if isinstance(m, nn.ConvTranspose2d)):
+        assert conv.stride == (2, 2)
+    images = G.forward(z)
+    assert images.shape == (5, 784) and 0 <= images.min() and images.max() <= 1  # Sigmoid: pixels in [0, 1]
+    assert sum(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in G.model) == 2
+
+
+def test_discriminator_downsamples_28_14_7_with_strided_convolutions():
+    torch.manual_seed(0)
+    D = L11.ConvDiscriminator()
+    assert isinstance(D, Discriminator)
+    x = torch.rand(5, 784)
+    assert shapes_after(D.model, x, nn.Conv2d) == [(32, 14, 14), (64, 7, 7)]
+    assert [m.stride for m in D.model if isinstance(m, nn.Conv2d)] == [(2, 2), (2, 2)]
+    assert D.forward(x).shape == (5, 1)
+    assert not any(isinstance(m, (nn.BatchNorm2d, nn.Sigmoid)) for m in D.model)  # a raw score, no batch norm
+
+
+def test_spectral_norm_on_every_layer_of_D_and_none_in_G():
+    torch.manual_seed(0)
+    D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    weighted = [m for m in D.model if isinstance(m, (nn.Conv2d, nn.Linear))]
+    assert len(weighted) == 3
+    for m in weighted:
+        assert parametrize.is_parametrized(m, "weight")
+        assert any("SpectralNorm" in type(p).__name__ for p in m.parametrizations.weight)
+    assert not any(parametrize.is_parametrized(m) for m in G.modules())
+    # it works: after some training steps the last layer's largest singular value is 1
+    L11.train_gan_batches(D, G, Images(640), batch_size=64)
+    sigma = torch.linalg.matrix_norm(weighted[-1].weight.detach(), ord=2)
+    assert 0.9 < float(sigma) < 1.1
+
+
+def test_hinge_loss():
+    loss = L11.HingeLoss()
+    scores = torch.tensor([[2.0], [0.5], [-3.0]])
+    ones, zeros = torch.ones(3, 1), torch.zeros(3, 1)
+    assert loss(scores, ones).item() == pytest.approx((0 + 0.5 + 4) / 3)  # real: wants scores above +1
+    assert loss(scores, zeros).item() == pytest.approx((3 + 1.5 + 0) / 3)  # fake: wants scores below -1
+    assert loss(torch.zeros(3, 1), ones).item() == loss(torch.zeros(3, 1), zeros).item() == 1.0  # can't tell: 1
+
+
+def test_two_learning_rates_and_betas():
+    D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    d, g = D.optimiser.param_groups[0], G.optimiser.param_groups[0]
+    assert d["lr"] == L11.D_LEARNING_RATE == 2 * g["lr"] == 2 * L11.G_LEARNING_RATE
+    assert d["betas"] == g["betas"] == L11.BETAS
+    # G's optimiser holds the live network only, not its moving average
+    assert {id(p) for p in G.optimiser.param_groups[0]["params"]} == {id(p) for p in G.model.parameters()}
+
+
+# ------------------------------------------------------------------ the three steps
+def test_the_three_steps_update_the_right_networks():
+    torch.manual_seed(0)
+    D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    real, ones, zeros = torch.rand(8, 784), torch.ones(8, 1), torch.zeros(8, 1)
+    d0, g0 = snapshot(D), snapshot(G)
+    D.train(real, ones)  # step 1: real images
+    assert changed(d0, D) and not changed(g0, G)
+    d1 = snapshot(D)
+    fake = G.forward(L11.generate_random_seed((8, 100))).detach()  # step 2: detach() cuts G off
+    assert not fake.requires_grad
+    D.train(fake, zeros)
+    assert changed(d1, D)
+    assert not any(k.startswith("model.") and "running" not in k and "num_batches" not in k
+                   for k in changed(g0, G))  # G's weights untouched (batch norm statistics may move)
+    d2, g2 = snapshot(D), snapshot(G)
+    G.train(D, L11.generate_random_seed((8, 100)), ones)  # step 3: G through D
+    moved = changed(g2, G)
+    assert any(k.startswith("model.") and k.endswith("weight") for k in moved)
+    assert any(k.startswith("average.") for k in moved)  # the moving average follows
+    assert not {k for k in changed(d2, D) if "parametrizations.weight.original" in k or k.endswith("bias")}
+    assert (D.counter, G.counter) == (2, 1)
+
+
+def test_moving_average_of_the_generator_weights():
+    torch.manual_seed(0)
+    D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    w = lambda: G.model[0].weight.detach().clone()  # noqa: E731
+    avg = lambda: G.average.module[0].weight.detach().clone()  # noqa: E731
+    z, ones = L11.generate_random_seed((8, 100)), torch.ones(8, 1)
+    G.train(D, z, ones)
+    first = w()
+    assert torch.equal(avg(), first)  # the first update copies the weights
+    G.train(D, z, ones)
+    expected = L11.EMA_DECAY * first + (1 - L11.EMA_DECAY) * w()
+    assert torch.allclose(avg(), expected, atol=1e-7)
+    assert G.average(z).shape == (8, 784)  # it draws like the generator
+
+
+def test_train_gan_batches_runs_three_steps_per_batch(monkeypatch):
+    D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    calls = []
+    monkeypatch.setattr(D, "train", lambda inputs, targets: calls.append(("D", tuple(inputs.shape), targets)))
+    monkeypatch.setattr(G, "train", lambda D_, inputs, targets: calls.append(("G", tuple(inputs.shape), targets)))
+    L11.train_gan_batches(D, G, Images(150), batch_size=L11.BATCH_SIZE)
+    sizes = [min(L11.BATCH_SIZE, 150 - start) for start in range(0, 150, L11.BATCH_SIZE)]
+    assert [c[0] for c in calls] == ["D", "D", "G"] * len(sizes)  # 150 images: full batches, then the rest
+    assert [c[1][0] for c in calls[::3]] == sizes
+    assert all(torch.equal(c[2], torch.ones_like(c[2])) for c in calls[0::3])
+    assert all(torch.equal(c[2], torch.zeros_like(c[2])) for c in calls[1::3])
+    assert all(c[1][1] == 100 for c in calls[2::3])  # step 3 gets noise, not images
+
+
+# ------------------------------------------------------------------ the listing as a script
+def test_listing11_quick_run_resume_and_the_experiment_shares_its_run(tmp_path):
+    cmd = [sys.executable, str(LISTING), "--limit", "128", "--epochs", "1",
+           "--checkpoints", str(tmp_path / "ck"), "--out", str(tmp_path / "fig")]
+    env = dict(os.environ, GANBOOK_QUICK="1", TQDM_DISABLE="1")
+    env.pop("GANBOOK_DATA", None)
+    res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "seed: 0" in res.stdout and f"batch_size: {L11.BATCH_SIZE}" in res.stdout
+    assert (tmp_path / "fig" / "2-71.png").is_file()
+    runs = [p.parent.name for p in (tmp_path / "ck").glob("conv-gan-builtin128-seed0-cpu-*/epoch01.pt")]
+    assert len(runs) == 1, runs
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
+    assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
+    # the experiment's run of the same model, data and seed is the listing's run: loaded, not trained
+    cfg = grid.Config(data="builtin", limit=128, checkpoints=str(tmp_path / "ck"))
+    _, G, _, record = grid.train(X.CONV_GAN, 0, cfg, 1, log=lambda *a: None)
+    assert record["run"] == runs[0] and record["epochs_trained"] == 0
+    assert record["batch_size"] == L11.BATCH_SIZE and record["generator_updates"] == 4  # 128 images / 32
+
+
+# ------------------------------------------------------------------ the experiment's verdicts
+def fake_results(min_share=0.07, kl=0.02, is_=8.7, fid=40.0, memo=0.0, cpu=550.0, longer_is=(8.0, 8.6)):
+    """A results file as experiments.grid writes it: seeds 0-2, G without its average, a longer run."""
+    def card(seed, **kw):
+        c = {"shares": [0.1] * 9 + [min_share + 0.001 * seed], "kl_uniform": kl, "inception_score": is_ + 0.1 * seed,
+             "mean_top_confidence": 0.95, "fid": fid, "precision": 0.9, "recall": 0.9, "coverage": 0.9,
+             "memorised_share": memo, "digits_at_least_1pct": 10, "train_cpu_seconds": cpu + seed}
+        return dict(c, **kw)
+
+    runs = [{"arm": "conv-gan", "seed": s, "epochs": 8, "run": f"conv-gan-idx60000-seed{s}-cpu-0123456789",
+             "cpu_seconds": cpu + s, "batch_size": 32, "scores": {"8": card(s)}} for s in (0, 1, 2)]
+    runs += [{"arm": "conv-gan-raw", "seed": s, "epochs": 8, "run": runs[s]["run"], "cpu_seconds": cpu + s,
+              "scores": {"8": card(s, inception_score=7.0)}} for s in (0, 1, 2)]
+    runs.append({"arm": "conv-gan", "seed": 0, "epochs": 20, "run": runs[0]["run"], "cpu_seconds": 2 * cpu,
+                 "scores": {"10": card(0, inception_score=longer_is[0], train_cpu_seconds=700.0),
+                            "20": card(0, inception_score=longer_is[1], train_cpu_seconds=1400.0)}})
+    groups = {"seeds": {"arms": ["conv-gan"], "seeds": [0, 1, 2], "epochs": 8, "complete": True},
+              "without-average": {"arms": ["conv-gan-raw"], "seeds": [0, 1, 2], "epochs": 8},
+              "longer": {"arms": ["conv-gan"], "seeds": [0], "epochs": 20}}
+    anchors = {"real": dict(card(0), fid=2.0, inception_score=9.78), "noisy": dict(card(0), fid=75.0)}
+    settings = {"data_key": "idx60000", "samples": 5000, "sample_seed": 0}
+    return {"settings": settings, "groups": groups, "runs": runs, "anchors": anchors}
+
+
+def test_goal_checks_every_item():
+    data = fake_results()
+    runs = grid.group_runs(data, "seeds")
+    goal = X.goal_checks(runs, 75.0)
+    assert goal["all"] and len(goal) == 7
+    for kwargs, item in [({"min_share": 0.049}, "every_digit_5pct"), ({"kl": 0.06}, "kl"),
+                         ({"fid": 75.5}, "fid_below_noisy"), ({"is_": 8.3}, "inception_score"),
+                         ({"memo": 0.02}, "no_memorisation"), ({"cpu": 600.5}, "cpu_budget")]:
+        goal = X.goal_checks(grid.group_runs(fake_results(**kwargs), "seeds"), 75.0)
+        assert not goal[item] and not goal["all"], item
+        assert sum(goal.values()) == len(goal) - 2, item  # only that item (and "all") fail
+
+
+def test_tables_and_numbers_come_from_the_results():
+    data = fake_results(is_=8.0)
+    table, goal = X.results_table(data), X.goal_table(data)
+    assert table.count("卷积 GAN，8 轮") == 3 and "均值 ± 标准差" in table and "不用滑动平均" in table
+    assert "8.10 ± 0.10" in table  # the IS column: mean ± sd over the three seeds
+    assert "只有数字 1" not in table and "完整 MNIST" in table
+    assert "✗ 未达到" in goal.split("IS（")[1].split("\n")[0]
+    assert "6 项目标达到了 5 项" in goal
+    assert "第 20 轮、累计训练 CPU 时间 1400 秒时首次达到 8.5" in goal
+    numbers = X.chapter_numbers(data)
+    assert numbers["conv_is"] == pytest.approx(8.1) and numbers["conv_raw_is"] == pytest.approx(7.0)
+    assert numbers["conv_goals_reached"] == 5 and numbers["conv_goal_inception_score"] is False
+    assert numbers["conv_longer_is_epoch"] == 20 and numbers["conv_longer_is_cpu_s"] == 1400.0
+    never = X.goal_table(fake_results(is_=8.0, longer_is=(8.0, 8.2)))
+    assert "到第 20 轮、累计训练 CPU 时间 1400 秒，IS 为 8.20，仍未达到 8.5" in never
+
+
+def test_committed_results_are_complete_and_make_the_tables():
+    """The committed results: three seeds within the budget they claim, the tables made from them."""
+    data = X.read_results(ROOT / "results")
+    if not data:
+        pytest.skip("results/conv_gan.json not written yet (make conv-gan)")
+    runs = grid.group_runs(data, "seeds")
+    assert [r["seed"] for r in runs] == [0, 1, 2] and data["groups"]["seeds"]["complete"]
+    assert data["settings"]["samples"] == 5000 and data["settings"]["data_key"] == "idx60000"
+    assert all(r["epochs"] == L11.EPOCHS and r["cpu_seconds"] > 0 for r in runs)
+    assert all(set(r["scores"]) == {str(e) for e in range(1, L11.EPOCHS + 1)} for r in runs)  # the curve
+    tables = ROOT / "results" / "tables"
+    assert (tables / X.TABLE_FILE).read_text(encoding="utf-8") == X.results_table(data)
+    assert (tables / X.GOAL_FILE).read_text(encoding="utf-8") == X.goal_table(data)
