@@ -286,4 +286,14 @@ CLAIMS = [
          says="卷积 GAN 的 FID 不到第 8 部分最好方法的四分之一",
          condition="conv_fid < remedy_feature_matching_fid / 4",
          measured="FID：卷积 GAN {conv_fid:1}，特征匹配 {remedy_feature_matching_fid:1}"),
+    dict(name="conv_longer_fid_falls",
+         says="加长训练后 FID 继续下降",
+         condition="conv_longer_fid < conv_longer_start_fid",
+         measured="FID：预算结束时 {conv_longer_start_fid:1}，第 {conv_longer_epochs} 轮 {conv_longer_fid:1}"),
+    dict(name="conv_longer_is_slows",
+         says="加长训练的 IS 涨得越来越慢：后一半训练的提高不到前一半的一半，始终没有达到 8.5",
+         condition="not conv_longer_reaches_is and conv_longer_best_is < conv_goal_is"
+                   " and conv_longer_is_second_half < conv_longer_is_first_half / 2",
+         measured="IS 提高：前一半 {conv_longer_is_first_half:2}，后一半 {conv_longer_is_second_half:2}；"
+                  "第 {conv_longer_epochs} 轮 {conv_longer_is:2}，最高 {conv_longer_best_is:2}"),
 ]

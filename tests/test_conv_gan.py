@@ -231,6 +231,9 @@ def test_tables_and_numbers_come_from_the_results():
     assert numbers["conv_is"] == pytest.approx(8.1) and numbers["conv_raw_is"] == pytest.approx(7.0)
     assert numbers["conv_goals_reached"] == 5 and numbers["conv_goal_inception_score"] is False
     assert numbers["conv_longer_is_epoch"] == 20 and numbers["conv_longer_is_cpu_s"] == 1400.0
+    assert numbers["conv_longer_budgets"] == pytest.approx(1400 / 600) and numbers["conv_longer_middle_epoch"] == 10
+    assert numbers["conv_longer_is_second_half"] == pytest.approx(0.6)  # 8.0 at epoch 10 -> 8.6 at epoch 20
+    assert numbers["conv_longer_is_first_half"] == 0 and numbers["conv_longer_first_epoch"] == 10
     never = X.goal_table(fake_results(is_=8.0, longer_is=(8.0, 8.2)))
     assert "到第 20 轮、累计训练 CPU 时间 1400 秒，IS 为 8.20，仍未达到 8.5" in never
 

@@ -102,6 +102,17 @@ def test_idx_folder_as_torchvision_lays_it_out(idx_root):
     assert load_mnist(root, split="test").labels.tolist() == [5, 0]
 
 
+def test_description_names_no_folder_unless_asked(idx_root, tmp_path):
+    """What a run prints (and a notebook keeps) says what the data is, never where it lies on this machine."""
+    root, _, _ = idx_root
+    data = load_mnist(root)
+    assert data.describe() == "data: MNIST IDX files (5 images)" and root.name not in data.source
+    assert root.name in data.describe(where=True)  # the console of make figures may say where
+    (tmp_path / "sub").mkdir()
+    csv = write_csv(tmp_path / "sub" / "digits.csv", sample_rows())
+    assert load_mnist(csv).describe(used=1) == "data: CSV file digits.csv (the first 1 of 3 images)"
+
+
 def test_truncated_idx_file(idx_root):
     root = idx_root[0]
     path = root / "MNIST" / "raw" / "train-images-idx3-ubyte"

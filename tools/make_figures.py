@@ -164,7 +164,7 @@ def main() -> int:
     where = ("the reference run: the book's own figures, results and notebooks" if run is None else
              f"a run of its own in {paths.relative(paths.run_root(run))} (the reference is full MNIST, seed 0); "
              f"build its book with: make book RUN={run}")
-    print(f"make figures: {data.describe()} | seed {seed} | device {settings.device()} | engine auto\n"
+    print(f"make figures: {data.describe(where=True)} | seed {seed} | device {settings.device()} | engine auto\n"
           f"outputs: {where}", flush=True)
     if data.is_subset:
         print(gankit.data.BUILTIN_NOTICE, flush=True)

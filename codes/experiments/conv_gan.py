@@ -242,8 +242,15 @@ def chapter_numbers(data: dict) -> dict:
     if longer:
         points = curve(longer[0])
         hit = first_reaching(points, "inception_score", GOAL["inception_score"])
+        start = next((p for p in points if p["epoch"] >= out["conv_epochs"]), points[0])  # the budget's end
+        middle = points[(len(points) - 1) // 2]  # IS gained over the second half of the longer run
         out.update(conv_longer_epochs=points[-1]["epoch"], conv_longer_cpu_s=points[-1]["cpu_seconds"],
+                   conv_longer_budgets=points[-1]["cpu_seconds"] / GOAL["cpu_seconds"],
                    conv_longer_is=points[-1]["inception_score"], conv_longer_fid=points[-1]["fid"],
+                   conv_longer_start_fid=start["fid"], conv_longer_middle_epoch=middle["epoch"],
+                   conv_longer_first_epoch=points[0]["epoch"],
+                   conv_longer_is_first_half=middle["inception_score"] - points[0]["inception_score"],
+                   conv_longer_is_second_half=points[-1]["inception_score"] - middle["inception_score"],
                    conv_longer_best_is=max(p["inception_score"] for p in points),
                    conv_longer_reaches_is=hit is not None)
         if hit:

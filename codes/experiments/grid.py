@@ -440,7 +440,7 @@ def _main(experiment, write_outputs, args, finish) -> int:
     out, table_dir = results_dir / f"{experiment.name}.json", results_dir / "tables"
     producer = f"python -m experiments.{experiment.name}"
     where = "the reference results" if run is None else f"a run of its own ({paths.relative(paths.run_root(run))})"
-    print(f"{experiment.name}: {train_data.describe()} | outputs: {where}", flush=True)
+    print(f"{experiment.name}: {train_data.describe(where=True)} | outputs: {where}", flush=True)
     try:  # the folders depend on the data (the run's own folder): checked once it is known
         check_folders(args, results_dir, figures=finish is not None)
     except CLEAR_ERRORS as err:

@@ -101,7 +101,7 @@ class Checkpoints:
     def record_time(self, epoch: int, cpu: float, wall: float) -> None:
         """Note how long ``epoch`` took: CPU seconds of this process and wall seconds."""
         times = {str(e): t for e, t in self.times().items()}
-        times[str(epoch)] = {"cpu": round(cpu, 2), "wall": round(wall, 2), "at": round(time.time(), 1)}
+        times[str(epoch)] = {"cpu": round(cpu, 2), "wall": round(wall, 2), "at": time.time()}  # unrounded: grid.train compares it with its start
         write_json(self.folder / TIMES_FILE, dict(sorted(times.items(), key=lambda kv: int(kv[0]))), digits=None)
 
     def cpu_seconds(self, epochs: int) -> float | None:

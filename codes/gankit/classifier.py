@@ -179,7 +179,7 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
     if epochs is None:
         epochs = BUILTIN_EPOCHS if train.kind == "builtin" else DEFAULT_EPOCHS
     test = load_mnist(source, "test", quiet=True)
-    log(f"classifier: training on {train.describe()}, {epochs} epochs, seed {seed}, "
+    log(f"classifier: training on {train.describe(where=True)}, {epochs} epochs, seed {seed}, "
         f"{torch.get_num_threads()} CPU thread(s)")
     start = time.perf_counter()
     model = train_classifier(train, epochs, seed, log)

