@@ -1,5 +1,5 @@
 # Everything a reader does, one target each. Settings come from the environment:
-#   GANBOOK_DATA=../shared/data   MNIST source (a CSV, an IDX folder, download, builtin)
+#   GANBOOK_DATA=/path/to/mnist   MNIST source (a CSV, an IDX folder, download, builtin)
 #   GANBOOK_DEVICE=auto|cuda|mps|cpu   GANBOOK_SEED=0   GANBOOK_QUICK=1 (built-in data, for CI)
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)

@@ -41,3 +41,16 @@ def test_the_intro_lists_every_notebook_and_no_stale_ranges():
     for name in catalog.notebooks():
         assert f"{{doc}}`{name.removesuffix('.ipynb')}`" in intro, f"the intro does not link {name}"
     assert not re.search(r"图2-\d\d\s*…\s*图2-\d\d|三个 Notebook|\.py`\s*…\s*`", intro), "a hand-typed range"
+
+
+MACHINE_PATHS = ("shared/data", "/work/", "/root/", "/tmp/", "IDX files in")  # where this machine keeps things
+
+
+def test_stored_outputs_results_and_code_name_no_path_of_the_machine():
+    """Notebook outputs, results files, widget manifests and code: no folder of the machine that made them."""
+    files = [ROOT / "Makefile", ROOT / "README.md"]
+    files += sorted((ROOT / "book").glob("*.ipynb")) + sorted((ROOT / "results").rglob("*.json"))
+    files += sorted((ROOT / "_static").rglob("*.json")) + sorted((ROOT / "codes").rglob("*.py"))
+    found = {f"{f.relative_to(ROOT)}: {p}" for f in files for p in MACHINE_PATHS
+             if p in f.read_text(encoding="utf-8") and not (f.suffix == ".py" and p == "IDX files in")}
+    assert not found, f"paths of the machine that ran them: {sorted(found)}"

@@ -27,7 +27,7 @@ fast engine where it applies) and scored with ``gankit.scorecard``:
 
 Command line (``make ablation``)::
 
-    PYTHONPATH=codes python -m experiments.ablation [--data ../shared/data]   # both groups + tables
+    PYTHONPATH=codes python -m experiments.ablation [--data DATA]   # both groups + tables
     PYTHONPATH=codes python -m experiments.ablation --group ablation --ablation-epochs 3
     PYTHONPATH=codes python -m experiments.ablation --quick      # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.ablation --tables     # only (re)write the tables

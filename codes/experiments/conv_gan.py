@@ -18,7 +18,7 @@ listing 11 and notebook 5 load):
 
 Command line (``make conv-gan``)::
 
-    PYTHONPATH=codes python -m experiments.conv_gan [--data ../shared/data] [--workers 1]
+    PYTHONPATH=codes python -m experiments.conv_gan [--data DATA] [--workers 1]
     PYTHONPATH=codes python -m experiments.conv_gan --groups seeds without-average   # the budget only
     PYTHONPATH=codes python -m experiments.conv_gan --quick      # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.conv_gan --tables     # only tables, figures and numbers
@@ -238,6 +238,12 @@ def chapter_numbers(data: dict) -> dict:
     if raw:
         r = summarise([last_card(x) for x in raw])
         out.update(conv_raw_is=r["inception_score"]["mean"], conv_raw_fid=r["fid"]["mean"])
+        # seed by seed: where the moving average draws worse than G itself
+        pairs = [(last_card(a), last_card(b), a["seed"]) for a in runs for b in raw if b["seed"] == a["seed"]]
+        out.update(conv_average_fid_lower_seeds=sum(a["fid"] < b["fid"] for a, b, _ in pairs),
+                   conv_average_pairs=len(pairs),
+                   conv_average_is_lower_seeds=", ".join(str(s) for a, b, s in pairs
+                                                         if a["inception_score"] < b["inception_score"]) or "–")
     longer = grid.group_runs(data, "longer") if "longer" in data["groups"] else []
     if longer:
         points = curve(longer[0])

@@ -10,7 +10,7 @@ classifier tell which digit each sample is.
 
 Command line (``make hopping``)::
 
-    PYTHONPATH=codes python -m experiments.hopping [--data ../shared/data]  # seeds 0-4, 10 epochs
+    PYTHONPATH=codes python -m experiments.hopping [--data DATA]  # seeds 0-4, 10 epochs
     PYTHONPATH=codes python -m experiments.hopping --quick    # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.hopping --tables   # only figure 2-70 and the metrics
 

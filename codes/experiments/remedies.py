@@ -23,7 +23,7 @@ improved GAN's 10 per-sample epochs with the fast engine, which
 
 Command line (``make remedies``)::
 
-    PYTHONPATH=codes python -m experiments.remedies [--data ../shared/data]   # all remedies x 3 seeds
+    PYTHONPATH=codes python -m experiments.remedies [--data DATA]   # all remedies x 3 seeds
     PYTHONPATH=codes python -m experiments.remedies --quick      # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.remedies --tables     # only the table and figure 2-69
 
