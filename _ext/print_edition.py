@@ -190,7 +190,7 @@ def on_missing_reference(app, env, node, contnode):
 
 
 # ------------------------------------------------------------------ wide tables, print form
-PLUS_MINUS = re.compile(r"^\s*(\S+)\s*±\s*(\S+)\s*$")
+PLUS_MINUS = re.compile(r"^\s*(-?[\d.]+)\s*±\s*([\d.]+)\s*$")  # numbers only, not "均值 ± 标准差"
 
 
 def cell_latex(entry: nodes.Element) -> str:

@@ -5,13 +5,12 @@ from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
 from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
-from chapter_2_3_2_09 import generate_random_seed
 from chapter_2_3_2_10 import train_gan_batches, plot_samples
 
 EPOCHS = 8  # 训练的轮次：单线程 CPU 上不超过 10 分钟
 BATCH_SIZE = 32  # 每个小批量的真实图像数
 D_LEARNING_RATE = 0.002  # 判别器的学习率是生成器的两倍（双时间尺度）
-G_LEARNING_RATE = 0.001
+G_LEARNING_RATE = 0.001  # 生成器的学习率
 BETAS = (0.5, 0.999)  # Adam 的两个动量系数（DCGAN 的取值）
 EMA_DECAY = 0.999  # 权重滑动平均：每步保留旧平均值的 99.9%
 # 谱归一化：每次计算前，把一层的权重除以它的最大奇异值

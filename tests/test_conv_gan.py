@@ -11,6 +11,7 @@ from torch import nn
 from torch.nn.utils import parametrize
 
 import chapter_2_3_2_11 as L11
+from chapter_2_3_2_09 import generate_random_seed
 from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
 from experiments import conv_gan as X
@@ -53,7 +54,7 @@ def test_generator_upsamples_7_14_28_with_transposed_convolutions():
     torch.manual_seed(0)
     G = L11.ConvGenerator()
     assert isinstance(G, Generator)  # listing 06's counter, progress, train()
-    z = L11.generate_random_seed((5, 100))
+    z = generate_random_seed((5, 100))
     assert shapes_after(G.model, z, nn.Unflatten) == [(64, 7, 7)]
     assert shapes_after(G.model, z, nn.ConvTranspose2d) == [(32, 14, 14), (1, 28, 28)]
     for conv in (m for m in G.model if isinstance(m, nn.ConvTranspose2d)):
@@ -116,14 +117,14 @@ def test_the_three_steps_update_the_right_networks():
     D.train(real, ones)  # step 1: real images
     assert changed(d0, D) and not changed(g0, G)
     d1 = snapshot(D)
-    fake = G.forward(L11.generate_random_seed((8, 100))).detach()  # step 2: detach() cuts G off
+    fake = G.forward(generate_random_seed((8, 100))).detach()  # step 2: detach() cuts G off
     assert not fake.requires_grad
     D.train(fake, zeros)
     assert changed(d1, D)
     assert not any(k.startswith("model.") and "running" not in k and "num_batches" not in k
                    for k in changed(g0, G))  # G's weights untouched (batch norm statistics may move)
     d2, g2 = snapshot(D), snapshot(G)
-    G.train(D, L11.generate_random_seed((8, 100)), ones)  # step 3: G through D
+    G.train(D, generate_random_seed((8, 100)), ones)  # step 3: G through D
     moved = changed(g2, G)
     assert any(k.startswith("model.") and k.endswith("weight") for k in moved)
     assert any(k.startswith("average.") for k in moved)  # the moving average follows
@@ -136,7 +137,7 @@ def test_moving_average_of_the_generator_weights():
     D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
     w = lambda: G.model[0].weight.detach().clone()  # noqa: E731
     avg = lambda: G.average.module[0].weight.detach().clone()  # noqa: E731
-    z, ones = L11.generate_random_seed((8, 100)), torch.ones(8, 1)
+    z, ones = generate_random_seed((8, 100)), torch.ones(8, 1)
     G.train(D, z, ones)
     first = w()
     assert torch.equal(avg(), first)  # the first update copies the weights
@@ -231,9 +232,14 @@ def test_tables_and_numbers_come_from_the_results():
     assert numbers["conv_is"] == pytest.approx(8.1) and numbers["conv_raw_is"] == pytest.approx(7.0)
     assert numbers["conv_goals_reached"] == 5 and numbers["conv_goal_inception_score"] is False
     assert numbers["conv_longer_is_epoch"] == 20 and numbers["conv_longer_is_cpu_s"] == 1400.0
-    assert numbers["conv_longer_budgets"] == pytest.approx(1400 / 600) and numbers["conv_longer_middle_epoch"] == 10
-    assert numbers["conv_longer_is_second_half"] == pytest.approx(0.6)  # 8.0 at epoch 10 -> 8.6 at epoch 20
-    assert numbers["conv_longer_is_first_half"] == 0 and numbers["conv_longer_first_epoch"] == 10
+    assert numbers["conv_longer_budgets"] == pytest.approx(1400 / 600) and numbers["conv_longer_start_epoch"] == 10
+    # after the budget (epoch 10, 700 s): 8.0 -> 8.6 in 700 s, 0.6 per 700/600 budgets
+    assert numbers["conv_longer_is_per_budget"] == pytest.approx(0.6 / (700 / 600))
+    assert "conv_longer_estimate_cpu_s" not in numbers  # reached: measured, no estimate
+    short = X.chapter_numbers(fake_results(is_=8.0, longer_is=(8.0, 8.2)))
+    assert not short["conv_longer_reaches_is"] and "conv_longer_is_epoch" not in short
+    # 0.3 still missing at 0.2 per 700 s: 1050 s more than the 1400 s trained
+    assert short["conv_longer_estimate_cpu_s"] == pytest.approx(2450.0)
     never = X.goal_table(fake_results(is_=8.0, longer_is=(8.0, 8.2)))
     assert "到第 20 轮、累计训练 CPU 时间 1400 秒，IS 为 8.20，仍未达到 8.5" in never
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import chapter_2_3_2_11 as L11
+from chapter_2_3_2_09 import generate_random_seed
 import gankit
 from experiments import grid, remedies, samples
 from experiments.models import all_models
@@ -85,8 +86,9 @@ def test_n_by_784_float32_in_0_1_drawn_with_the_moving_average(folder, capsys):
     run_name = next(p.name for p in (folder / "ck").iterdir() if p.name.startswith(MODEL + "-"))
     G = L11.ConvGenerator()
     gankit.Checkpoints(run_name, folder / "ck").load(1, {"G": G}, restore_rng=False)
-    average = sample_generator(G.average, L11.generate_random_seed, 100, n=37, seed=0).numpy()
-    itself = sample_generator(G, L11.generate_random_seed, 100, n=37, seed=0).numpy()
+    # drawn as the score card draws: a whole batch of 1000, of which the first 37
+    average = sample_generator(G.average, generate_random_seed, 100, n=1000, seed=0)[:37].numpy()
+    itself = sample_generator(G, generate_random_seed, 100, n=1000, seed=0)[:37].numpy()
     assert np.array_equal(images, average) and not np.allclose(images, itself)
 
 
@@ -129,3 +131,11 @@ def test_a_bad_out_gives_one_clear_message(out, words, tmp_path, capsys, monkeyp
     assert code == 2 and "Traceback" not in err and not stdout
     assert all(w in err.strip().splitlines()[-1] for w in words), err
     assert not (tmp_path / "ck").exists()  # stopped before any training
+
+
+def test_any_n_even_one_past_a_batch_and_samples_do_not_depend_on_n(folder, capsys):
+    """Batch norm in listing 11's G needs batches of more than one; sample i is the same for every n."""
+    big, _, _ = write(folder, capsys, n=1001, name="big.npy")
+    small, _, _ = write(folder, capsys, n=10, name="small.npy")
+    assert np.load(big).shape == (1001, 784)
+    assert np.array_equal(np.load(big)[:10], np.load(small))

@@ -135,6 +135,9 @@ def main(argv=None) -> int:
     pages = page_count(pdf)
     print(f"pdf: wrote {os.path.relpath(pdf, ROOT)}: {pages if pages is not None else '?'} pages, "
           f"{pdf.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.1f} s wall, {cpu:.1f} s CPU")
+    if not os.environ.get("GANBOOK_URL"):
+        print("note: the QR code on the title page points to ganbook_url in _config.yml, a placeholder until "
+              "the repository is published; set GANBOOK_URL=https://... to your own address")
     return 0
 
 

@@ -89,9 +89,16 @@ def generator(arm: Arm, seed: int, cfg: grid.Config, epochs: int, log=print):
     return (getattr(G, arm.draws) if arm.draws else G), run
 
 
+BATCH = 1000  # samples per forward pass, as the score card draws them
+
+
 def draw(arm: Arm, G, n: int, seed: int) -> np.ndarray:
     """``n`` samples of ``G`` as an (n, 784) float32 array, the noise from 随机数种子 ``seed``."""
-    return sample_generator(G, arm.noise, arm.noise_size, n=n, seed=seed).numpy().astype(np.float32)
+    # whole batches, then the first n: a batch of one breaks batch norm (listing 11's G), and
+    # sample i is the same whatever n is asked for
+    whole = -(-n // BATCH) * BATCH
+    images = sample_generator(G, arm.noise, arm.noise_size, n=whole, seed=seed, batch_size=BATCH)
+    return images[:n].numpy().astype(np.float32)
 
 
 def npy_bytes(array: np.ndarray) -> bytes:
