@@ -153,7 +153,7 @@ def results_table(data: dict) -> str:
         cpu = f"{statistics.fmean(cpus):.0f} ± {statistics.stdev(cpus):.0f}" if len(cpus) > 1 else "–"
         rows.append(["**均值 ± 标准差**", seeds, cpu] + metric_cells(summarise([last_card(r) for r in runs]),
                                                                     TABLE_METRICS))
-    raw = grid.group_runs(data, "without-average") if "without-average" in data["groups"] else []
+    raw = grid.group_runs(data, "without-average")
     if raw:
         rows.append(["同样的训练，不用滑动平均", ", ".join(str(r["seed"]) for r in raw), "（同上）"]
                     + metric_cells(summarise([last_card(r) for r in raw]), TABLE_METRICS))
@@ -197,7 +197,7 @@ def goal_table(data: dict) -> str:
     reached = sum(v for k, v in checks.items() if k != "all")
     lines = [markdown(["目标", "要求", "实测", "结果"], rows, 1), "",
              f"{len(rows)} 项目标达到了 {reached} 项（{len(cards)} 个随机数种子：{', '.join(str(r['seed']) for r in runs)}）。"]
-    longer = grid.group_runs(data, "longer") if "longer" in data["groups"] else []
+    longer = grid.group_runs(data, "longer")
     if longer:
         run, points = longer[0], curve(longer[0])
         hit, last = first_reaching(points, "inception_score", GOAL["inception_score"]), points[-1]
@@ -262,7 +262,7 @@ def chapter_numbers(data: dict) -> dict:
         out["conv_real_is"] = data["anchors"]["real"]["inception_score"]
     if cpus:
         out.update(conv_cpu_s=statistics.fmean(cpus), conv_cpu_max_s=max(cpus))
-    raw = grid.group_runs(data, "without-average") if "without-average" in data["groups"] else []
+    raw = grid.group_runs(data, "without-average")
     if raw:
         r = summarise([last_card(x) for x in raw])
         out.update(conv_raw_is=r["inception_score"]["mean"], conv_raw_fid=r["fid"]["mean"])
@@ -272,7 +272,7 @@ def chapter_numbers(data: dict) -> dict:
                    conv_average_pairs=len(pairs),
                    conv_average_is_lower_seeds=", ".join(str(s) for a, b, s in pairs
                                                          if a["inception_score"] < b["inception_score"]) or "–")
-    longer = grid.group_runs(data, "longer") if "longer" in data["groups"] else []
+    longer = grid.group_runs(data, "longer")
     if longer:
         out.update(longer_numbers(curve(longer[0]), out["conv_epochs"]))
     return out
@@ -282,7 +282,7 @@ def write_outputs(data: dict, results_dir, table_dir) -> list:
     """The two tables and the numbers the chapter quotes, all from conv_gan.json."""
     written = grid.write_tables(data, {TABLE_FILE: (results_table, "seeds"), GOAL_FILE: (goal_table, "seeds")},
                                 table_dir)
-    if grid.group_runs(data, "seeds") if "seeds" in data.get("groups", {}) else []:
+    if grid.group_runs(data, "seeds"):
         record_metrics(folder=results_dir, **chapter_numbers(data))
         written.append(results_dir / "chapter_metrics.json")
     return written
@@ -298,7 +298,7 @@ def save_figures(data: dict, args) -> None:
     """2-72: 32 samples and the digit shares of every seed; 2-73: IS and FID against training CPU time."""
     import matplotlib.pyplot as plt
 
-    runs = grid.group_runs(data, "seeds") if "seeds" in data.get("groups", {}) else []
+    runs = grid.group_runs(data, "seeds")
     if not runs:
         return
     out = grid.figures_folder(args)
@@ -334,8 +334,7 @@ def save_figures(data: dict, args) -> None:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     lines = [(f"seed {r['seed']}", curve(r), "-") for r in runs]
-    if "longer" in data["groups"]:
-        lines += [(f"seed {r['seed']}, trained on", curve(r), ":") for r in grid.group_runs(data, "longer")]
+    lines += [(f"seed {r['seed']}, trained on", curve(r), ":") for r in grid.group_runs(data, "longer")]
     for label, points, style in lines:
         points = [p for p in points if p["cpu_seconds"] is not None]
         minutes = [p["cpu_seconds"] / 60 for p in points]

@@ -247,8 +247,11 @@ def plan(experiment: Experiment, specs: dict) -> list[Job]:
 
 
 def group_runs(data: dict, group: str) -> list[dict]:
-    """The run records a group of a results file shows, in the group's order (arm, then seed)."""
-    g = data["groups"][group]
+    """The run records a group of a results file shows, in the group's order (arm, then seed);
+    none for a group the file does not hold (a run of only some groups: ``--groups``)."""
+    g = data.get("groups", {}).get(group)
+    if g is None:
+        return []
     by_key = {(r["arm"], r["seed"], r["epochs"]): r for r in data["runs"]}
     out = []
     for arm in g["arms"]:

@@ -30,7 +30,7 @@ import torch
 import gankit
 from gankit import paths, settings
 from gankit.cli import CHECKPOINTS_FLAG, CLEAR_ERRORS, positive_int, seed_value
-from gankit.scorecard import sample_generator
+from gankit.scorecard import SAMPLE_BATCH, sample_generator
 from gankit.storage import StorageError, atomic_write_bytes, check_writable
 
 from . import grid
@@ -89,15 +89,12 @@ def generator(arm: Arm, seed: int, cfg: grid.Config, epochs: int, log=print):
     return (getattr(G, arm.draws) if arm.draws else G), run
 
 
-BATCH = 1000  # samples per forward pass, as the score card draws them
-
-
 def draw(arm: Arm, G, n: int, seed: int) -> np.ndarray:
     """``n`` samples of ``G`` as an (n, 784) float32 array, the noise from 随机数种子 ``seed``."""
     # whole batches, then the first n: a batch of one breaks batch norm (listing 11's G), and
     # sample i is the same whatever n is asked for
-    whole = -(-n // BATCH) * BATCH
-    images = sample_generator(G, arm.noise, arm.noise_size, n=whole, seed=seed, batch_size=BATCH)
+    whole = -(-n // SAMPLE_BATCH) * SAMPLE_BATCH
+    images = sample_generator(G, arm.noise, arm.noise_size, n=whole, seed=seed)
     return images[:n].numpy().astype(np.float32)
 
 

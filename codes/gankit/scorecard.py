@@ -53,6 +53,7 @@ from .data import load_mnist
 from .metrics import digit_shares, inception_score, kl_to_uniform
 
 DEFAULT_N = 5000
+SAMPLE_BATCH = 1000  # samples per forward pass of a generator (batch norm sees this many)
 K_NEIGHBOURS = 5
 NOISE_SIGMA = 0.2
 BLUR_KERNEL = 5  # Gaussian blur: 5x5 kernel ...
@@ -231,7 +232,7 @@ def score_images(images: torch.Tensor, reference: Reference | None = None, data_
 
 @torch.no_grad()
 def sample_generator(G, seed_fn: Callable, seed_size: int, n: int = DEFAULT_N, seed: int = 0,
-                     batch_size: int = 1000) -> torch.Tensor:
+                     batch_size: int = SAMPLE_BATCH) -> torch.Tensor:
     """``n`` images from G, fed with ``seed_fn((batch, seed_size))``; PyTorch's global RNG is left untouched."""
     # G.eval() is not called: the listings' Generator.train(D, inputs, targets) shadows nn.Module.train
     out = []
