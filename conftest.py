@@ -12,9 +12,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent / "codes"))
 os.environ.setdefault("GANBOOK_QUICK", "1")
-_SESSION_DIR = tempfile.mkdtemp(prefix="ganbook-tests-")
+# One folder for the whole session: pytest-xdist's workers inherit it from the main process.
+_SESSION_ENV = "GANBOOK_TEST_SESSION_DIR"
+_OWNER = _SESSION_ENV not in os.environ  # this process made the folder and removes it at the end
+if _OWNER:
+    os.environ[_SESSION_ENV] = tempfile.mkdtemp(prefix="ganbook-tests-")
+_SESSION_DIR = os.environ[_SESSION_ENV]
 os.environ.setdefault("GANBOOK_CHECKPOINTS", os.path.join(_SESSION_DIR, "checkpoints"))
 os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(_SESSION_DIR, "numba"))
 
@@ -25,5 +32,19 @@ def pytest_collectstart(collector):
         collector.skip_compare += ("text/html", "application/javascript", "stderr")
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Tests run in groups on pytest-xdist's workers: a file's tests together, the browser's all in one.
+
+    A group runs on one worker, in order: a notebook's cells share one kernel, and the book is built
+    once, into one ``_build/html``, for every test that opens it.
+    """
+    for item in items:
+        uses_browser = {"book_html", "browser"} & set(getattr(item, "fixturenames", ()))
+        group = "browser" if uses_browser else Path(str(item.fspath)).name
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_sessionfinish(session, exitstatus):
-    shutil.rmtree(_SESSION_DIR, ignore_errors=True)
+    if _OWNER:
+        shutil.rmtree(_SESSION_DIR, ignore_errors=True)
