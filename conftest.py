@@ -4,7 +4,9 @@ Notebooks under test run in the quick configuration (built-in data, outputs in a
 folder under ``_build/runs``) unless the caller says otherwise. Trained models and numba's
 compiled kernels go to a folder of this test session, so the tests write nothing
 into the working tree and take the same time whatever an earlier run left behind;
-the kernels nbval starts inherit this environment.
+the kernels nbval starts inherit this environment. pytest-xdist's workers share the
+folder: a model two workers want is trained by one while the other waits (the
+checkpoint locks), then loaded.
 """
 import os
 import shutil

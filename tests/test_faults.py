@@ -483,18 +483,25 @@ def test_checkpoint_with_nan_weights_is_refused(tmp_path, tiny):
         ckpt.load(1, {"G": Generator()}, restore_rng=False)  # as the score card and the figures load it
 
 
-def test_a_second_process_on_the_same_run_waits_for_the_lock(tmp_path, tiny):
-    import fcntl
-
-    ckpt = Checkpoints("run", tmp_path)
-    ckpt.folder.mkdir(parents=True)
-    waiting, log, epochs = threading.Event(), [], []
+def waiting_log():
+    """(event set once the log says it waits for another process's lock, the log, its log function)."""
+    waiting, log = threading.Event(), []
 
     def logged(line):
         log.append(line)
         if "another process is training" in line:
             waiting.set()
 
+    return waiting, log, logged
+
+
+def test_a_second_process_on_the_same_run_waits_for_the_lock(tmp_path, tiny):
+    import fcntl
+
+    ckpt = Checkpoints("run", tmp_path)
+    ckpt.folder.mkdir(parents=True)
+    waiting, log, logged = waiting_log()
+    epochs = []
     with open(ckpt.folder / ".lock", "a") as other:  # another process (its own open file) trains the run
         fcntl.flock(other, fcntl.LOCK_EX)
         thread = threading.Thread(target=gankit.train_epochs,
@@ -506,6 +513,32 @@ def test_a_second_process_on_the_same_run_waits_for_the_lock(tmp_path, tiny):
     thread.join(60)
     assert epochs == [1, 2] and ckpt.epochs_saved() == [1, 2]
     assert "lock" in log[0] and "waiting for it to finish" in log[0]
+
+
+def test_a_second_process_wanting_the_classifier_waits_and_loads_what_the_first_trained(tmp_path, monkeypatch):
+    """Two runs that score at once (two workers of the test suite, two terminals) train it once."""
+    import fcntl
+
+    monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: pytest.fail("trained it a second time"))
+    target = classifier.checkpoint_path(load_mnist("builtin", quiet=True).key(), 0, tmp_path)
+    target.parent.mkdir(parents=True)
+    waiting, log, logged = waiting_log()
+    result = []
+
+    def load():
+        result.append(classifier.load_classifier("builtin", directory=tmp_path, log=logged))
+
+    with open(target.with_name(target.name + ".lock"), "a") as other:  # the first process trains it
+        fcntl.flock(other, fcntl.LOCK_EX)
+        thread = threading.Thread(target=load)
+        thread.start()
+        assert waiting.wait(60), log
+        torch.save({"weights": classifier.DigitClassifier().state_dict(),  # what the first one saves
+                    "info": {"epochs": 1, "test_accuracy": 0.5}}, target)
+        fcntl.flock(other, fcntl.LOCK_UN)
+    thread.join(60)
+    assert result and result[0].info["loaded"], log
+    assert "waiting for it to finish" in log[0] and "trained meanwhile by another process" in log[-1]
 
 
 def test_two_writers_never_tear_a_checkpoint(tmp_path):

@@ -29,6 +29,21 @@ TIMES_FILE = "times.json"  # CPU and wall seconds of each trained epoch, beside 
 LOCK_FILE = ".lock"  # held (flock) by the process that trains the run
 
 
+@contextlib.contextmanager
+def training_lock(lock_file: Path, what: str, log=print):
+    """Hold ``lock_file`` while training ``what``: a second process that wants it waits here."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log(f"checkpoint: another process is training {what} "
+                    f"(lock {paths.relative(lock_file)}); waiting for it to finish")
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock, also when the process dies
+
+
 class CheckpointError(RuntimeError):
     """A checkpoint file cannot be read; the message names it and the fix (``problem``: without the fix)."""
 
@@ -116,16 +131,8 @@ class Checkpoints:
     @contextlib.contextmanager
     def lock(self, log=print):
         """Hold this run's lock while training it: a second process on the same run waits here."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with open(self.folder / LOCK_FILE, "a") as handle:
-            if fcntl is not None:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    log(f"checkpoint: another process is training {self.run_name} "
-                        f"(lock {paths.relative(self.folder / LOCK_FILE)}); waiting for it to finish")
-                    fcntl.flock(handle, fcntl.LOCK_EX)
-            yield self  # closing the file releases the lock, also when the process dies
+        with training_lock(self.folder / LOCK_FILE, self.run_name, log):
+            yield self
 
     def save(self, epoch: int, models: dict, extra: dict | None = None, replaces_run: bool = False) -> Path:
         """Save ``epoch``; ``replaces_run``: the first epoch of a fresh run, which replaces the earlier run.

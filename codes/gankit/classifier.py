@@ -31,7 +31,7 @@ import torch.nn.functional as F
 
 from . import paths
 from . import settings
-from .checkpoints import CheckpointError, non_finite
+from .checkpoints import CheckpointError, non_finite, training_lock
 from .data import MnistData, load_mnist
 from .device import set_seed
 from .storage import atomic_write_bytes, check_writable
@@ -157,25 +157,45 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
     ``epochs=None`` accepts any cached classifier for this source (and trains
     with the default number of epochs otherwise); an explicit ``epochs`` that
     differs from the cached one retrains. The returned model is in eval mode
-    and carries ``info`` (data, epochs, test accuracy, training time).
+    and carries ``info`` (data, epochs, test accuracy, training time). One
+    process trains a classifier at a time; another waits, then loads it.
     """
     train = load_mnist(source, "train", quiet=True)
-    key = train.key()
-    target = checkpoint_path(key, seed, directory)
-    if target.is_file() and not retrain:
-        state = read_checkpoint(target)
-        if epochs is None or state["info"]["epochs"] == epochs:
-            model = DigitClassifier()
-            try:
-                model.load_state_dict(state["weights"])
-            except (RuntimeError, TypeError) as err:
-                raise _unusable(target, f"does not fit the classifier ({type(err).__name__})") from None
-            model.eval()
-            model.info = dict(state["info"], checkpoint=str(target), loaded=True)
-            log(f"classifier: loaded {_display(target)} (test accuracy {model.info['test_accuracy']:.4f})")
+    target = checkpoint_path(train.key(), seed, directory)
+    model = None if retrain else _cached(target, epochs, log)
+    if model is not None:
+        return model
+    with training_lock(target.with_name(target.name + ".lock"), f"the classifier {target.stem}", log):
+        model = None if retrain else _cached(target, epochs, log=lambda message: None)
+        if model is not None:  # trained by the process this one waited for
+            log(f"classifier: loaded {_display(target)}, trained meanwhile by another process")
             return model
+        return _train_and_save(train, target, epochs, seed, source, log)
+
+
+def _cached(target: Path, epochs: int | None, log=print) -> DigitClassifier | None:
+    """The classifier saved at ``target``, or None when there is none or it has other epochs."""
+    if not target.is_file():
+        return None
+    state = read_checkpoint(target)
+    if epochs is not None and state["info"]["epochs"] != epochs:
         log(f"classifier: {_display(target)} was trained for {state['info']['epochs']} epochs, "
             f"{epochs} requested: retraining")
+        return None
+    model = DigitClassifier()
+    try:
+        model.load_state_dict(state["weights"])
+    except (RuntimeError, TypeError) as err:
+        raise _unusable(target, f"does not fit the classifier ({type(err).__name__})") from None
+    model.eval()
+    model.info = dict(state["info"], checkpoint=str(target), loaded=True)
+    log(f"classifier: loaded {_display(target)} (test accuracy {model.info['test_accuracy']:.4f})")
+    return model
+
+
+def _train_and_save(train: MnistData, target: Path, epochs: int | None, seed: int, source,
+                    log=print) -> DigitClassifier:
+    """Train a classifier on ``train``, measure it on the test images and save it at ``target``."""
     if epochs is None:
         epochs = BUILTIN_EPOCHS if train.kind == "builtin" else DEFAULT_EPOCHS
     test = load_mnist(source, "test", quiet=True)
@@ -185,7 +205,7 @@ def load_classifier(source=None, epochs: int | None = None, retrain: bool = Fals
     model = train_classifier(train, epochs, seed, log)
     seconds = time.perf_counter() - start
     acc = accuracy(model, test)
-    info = {"data": train.source, "data_key": key, "train_images": len(train), "test_images": len(test),
+    info = {"data": train.source, "data_key": train.key(), "train_images": len(train), "test_images": len(test),
             "epochs": epochs, "seed": seed, "test_accuracy": acc, "train_seconds": round(seconds, 1),
             "threads": torch.get_num_threads()}
     buffer = io.BytesIO()
