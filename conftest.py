@@ -18,6 +18,11 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "codes"))
 os.environ.setdefault("GANBOOK_QUICK", "1")
+# On a pytest-xdist worker: the CPU cores shared out among the workers, so that two workers' torch
+# threads (and those of the notebooks' kernels and scripts they start) do not fight over one core.
+if "PYTEST_XDIST_WORKER_COUNT" in os.environ and "OMP_NUM_THREADS" not in os.environ:
+    _cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    os.environ["OMP_NUM_THREADS"] = str(max(1, _cores // int(os.environ["PYTEST_XDIST_WORKER_COUNT"])))
 # One folder for the whole session: pytest-xdist's workers inherit it from the main process.
 _SESSION_ENV = "GANBOOK_TEST_SESSION_DIR"
 _OWNER = _SESSION_ENV not in os.environ  # this process made the folder and removes it at the end

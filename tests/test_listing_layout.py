@@ -1,4 +1,6 @@
-"""The listings read well on the page: every line fits 80 display columns (a CJK character counts two)."""
+"""The listings and the notebooks' code read well on the page: every line fits 80 display columns
+(a CJK character counts two)."""
+import json
 import unicodedata
 from pathlib import Path
 
@@ -6,7 +8,8 @@ import pytest
 
 from gankit import catalog
 
-CODES = Path(__file__).resolve().parents[1] / "codes"
+ROOT = Path(__file__).resolve().parents[1]
+CODES = ROOT / "codes"
 PAGE_COLUMNS = 80  # the book's code column
 
 
@@ -25,3 +28,12 @@ def test_every_line_fits_the_page(listing):
     wide = [(n, display_width(line)) for n, line in enumerate(lines, 1) if display_width(line) > PAGE_COLUMNS]
     assert not wide, f"{listing}: lines wider than {PAGE_COLUMNS} columns (line, width): {wide}"
     assert lines[0].startswith(f"# 代码清单 {listing}"), "the first line names the listing"
+
+
+@pytest.mark.parametrize("notebook", catalog.notebooks())
+def test_every_code_line_of_a_notebook_fits_the_page(notebook):
+    cells = json.loads((ROOT / "book" / notebook).read_text(encoding="utf-8"))["cells"]
+    code = ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "code"]
+    wide = [(n, line) for n, source in enumerate(code) for line in source.splitlines()
+            if display_width(line) > PAGE_COLUMNS]
+    assert not wide, f"{notebook}: lines wider than {PAGE_COLUMNS} columns (code cell, line): {wide}"
