@@ -567,6 +567,20 @@ def test_two_writers_never_tear_a_checkpoint(tmp_path):
 
 
 # ====================================================================== results files
+def test_two_notebooks_recording_numbers_at_once_lose_none(tmp_path):
+    """chapter_metrics.json is read, changed and written back: each writer waits for the other."""
+    def writer(first):
+        for key in range(first, first + 10):
+            gankit.record_metrics(tmp_path, **{f"m{key:02d}": key})
+
+    threads = [threading.Thread(target=writer, args=(first,)) for first in range(0, 60, 10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert gankit.read_metrics(tmp_path) == {f"m{key:02d}": key for key in range(60)}
+
+
 @pytest.fixture
 def corrupt(tmp_path):
     def make(name: str) -> Path:

@@ -15,33 +15,19 @@ import shutil
 import time
 from pathlib import Path
 
-try:
-    import fcntl  # Linux and macOS; elsewhere runs are not locked
-except ImportError:  # pragma: no cover
-    fcntl = None
-
 import torch
 
 from . import paths
-from .storage import atomic_write_bytes, read_json, write_json
+from .storage import atomic_write_bytes, exclusive, read_json, write_json
 
 TIMES_FILE = "times.json"  # CPU and wall seconds of each trained epoch, beside the checkpoints
 LOCK_FILE = ".lock"  # held (flock) by the process that trains the run
 
 
-@contextlib.contextmanager
 def training_lock(lock_file: Path, what: str, log=print):
     """Hold ``lock_file`` while training ``what``: a second process that wants it waits here."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "a") as handle:
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                log(f"checkpoint: another process is training {what} "
-                    f"(lock {paths.relative(lock_file)}); waiting for it to finish")
-                fcntl.flock(handle, fcntl.LOCK_EX)
-        yield  # closing the file releases the lock, also when the process dies
+    return exclusive(lock_file, on_wait=lambda: log(f"checkpoint: another process is training {what} "
+                                                    f"(lock {paths.relative(lock_file)}); waiting for it to finish"))
 
 
 class CheckpointError(RuntimeError):

@@ -5,7 +5,7 @@ import math
 from pathlib import Path
 
 from . import paths
-from .storage import read_json, write_json
+from .storage import exclusive, read_json, write_json
 
 METRICS_FILE = "chapter_metrics.json"
 
@@ -22,9 +22,10 @@ def record_metrics(folder=None, **values) -> dict:
     """Merge ``values`` into this run's chapter_metrics.json (results/ for the reference run; or in
     ``folder``) and return the whole record."""
     target = Path(folder or paths.results_dir()) / METRICS_FILE
-    metrics = read_metrics(target.parent)
-    metrics.update({key: _clean(value) for key, value in values.items()})
-    write_json(target, dict(sorted(metrics.items())), digits=None)
+    with exclusive(target.with_name(f".{METRICS_FILE}.lock")):  # two notebooks at once lose nothing
+        metrics = read_metrics(target.parent)
+        metrics.update({key: _clean(value) for key, value in values.items()})
+        write_json(target, dict(sorted(metrics.items())), digits=None)
     return metrics
 
 

@@ -2,11 +2,13 @@
 
 A file is written to a unique temporary file in the same folder, flushed to
 disk, then renamed over the target, so a reader never sees half a file and two
-writers never share a temporary name. A corrupt or unreadable JSON file gives
-one ``StorageError`` that names the file and the fix.
+writers never share a temporary name. A file that is read, changed and written
+back is changed by one process at a time (``exclusive``). A corrupt or
+unreadable JSON file gives one ``StorageError`` that names the file and the fix.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import math
@@ -14,11 +16,31 @@ import os
 import tempfile
 from pathlib import Path
 
+try:
+    import fcntl  # Linux and macOS; elsewhere nothing is locked
+except ImportError:  # pragma: no cover
+    fcntl = None
+
 from . import paths
 
 
 class StorageError(RuntimeError):
     """A results file cannot be read or written; the message names it and the fix."""
+
+
+@contextlib.contextmanager
+def exclusive(lock_file: Path, on_wait=None):
+    """Hold ``lock_file`` for the block; another process waits (``on_wait()`` runs when it must)."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a") as handle:
+        if fcntl is not None:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait is not None:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock, also when the process dies
 
 
 def atomic_write_bytes(path, data: bytes, before_replace=None) -> Path:
