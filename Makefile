@@ -19,8 +19,9 @@ figures: ## train what is missing, run the notebooks, regenerate the figures (RE
 widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
 	$(PYTHON) tools/export_generators.py
 
-bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
+bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book); the widgets' 数一数 in Chromium
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
+	$(PYTHON) bench/widgets_count.py
 
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
 	$(PYTHON) tools/build_book.py $(if $(RUN),--run $(RUN),)

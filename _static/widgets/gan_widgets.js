@@ -61,24 +61,6 @@
     return s0 + s1 + s2 + s3;
   }
 
-  /** 同一行权重 w[wFrom..wFrom+n) 与相邻的 4 行输入（从 x[xFrom] 起，每行
-   *  n 个数）的点积，各加上 b，写入 y[at]…y[at+3]。
-   *  每个权重读一次、用四次：卷积因此快一倍。 */
-  function dotFour(w, wFrom, x, xFrom, n, b, y, at) {
-    let s0 = b, s1 = b, s2 = b, s3 = b;
-    for (let i = 0; i < n; i++) {
-      const wi = w[wFrom + i];
-      s0 += wi * x[xFrom + i];
-      s1 += wi * x[xFrom + n + i];
-      s2 += wi * x[xFrom + 2 * n + i];
-      s3 += wi * x[xFrom + 3 * n + i];
-    }
-    y[at] = s0;
-    y[at + 1] = s1;
-    y[at + 2] = s2;
-    y[at + 3] = s3;
-  }
-
   /** 全连接层 y = Wx + b。W 按 PyTorch 的顺序存放：out 行，每行 in 个数。 */
   function linear(x, W, b, nIn, nOut) {
     const y = new Float64Array(nOut);
@@ -116,36 +98,42 @@
   const relu = (x) => elementwise(x, (v) => (v > 0 ? v : 0));
   const sigmoid = (x) => elementwise(x, (v) => 1 / (1 + Math.exp(-v)));
 
-  /** 卷积（步长 1，无填充）。x 的形状是 [C, H, W]，按行存放。
-   *  先把每个输出位置看到的 C×k×k 个输入排成一行（im2col），
-   *  卷积就成了这一行与每个卷积核的点积。 */
+  /** 卷积（步长 1，无填充）。x 的形状是 [C, H, W]，按行存放。 */
   function conv2d(x, [C, H, W], weight, bias, nOut, k) {
     const outH = H - k + 1;
     const outW = W - k + 1;
+    if (outW < 4) throw new Error("conv2d：每行至少要有 4 个输出位置");
     const n = C * k * k; // 一个卷积核的权重个数，PyTorch 的顺序：通道、行、列
-    const patches = new Float64Array(outH * outW * n);
-    let at = 0;
-    for (let row = 0; row < outH; row++) {
-      for (let col = 0; col < outW; col++) {
-        for (let c = 0; c < C; c++) {
-          for (let ky = 0; ky < k; ky++) {
-            // 卷积核在第 c 个通道、第 ky 行覆盖的 k 个输入
-            const from = (c * H + row + ky) * W + col;
-            for (let kx = 0; kx < k; kx++) patches[at++] = x[from + kx];
+    const plane = outH * outW; // 一个输出通道有几个位置
+    const y = new Float64Array(nOut * plane);
+    // 每个输出是偏置加上卷积核与它覆盖的 C×k×k 个输入的点积。一次算两个
+    // 卷积核在同一行上 4 个相邻位置的 8 个输出：每读一个权重用四次，每读
+    // 一个输入用两次，8 个累加器轮流相加，CPU 不必等上一次加法算完。
+    // 卷积核的个数是奇数时，最后一个算两遍；一行的位置数不是 4 的倍数时，
+    // 最后一组与前一组重叠。重算的值与第一次相同。
+    for (let o = 0; o < nOut; o += 2) {
+      const o2 = Math.min(o + 1, nOut - 1); // 第二个卷积核
+      for (let row = 0; row < outH; row++) {
+        for (let left = 0; left < outW; left += 4) {
+          const col = Math.min(left, outW - 4); // 4 个位置中最左边的一个
+          let a0 = bias[o], a1 = a0, a2 = a0, a3 = a0;
+          let b0 = bias[o2], b1 = b0, b2 = b0, b3 = b0;
+          let wa = o * n, wb = o2 * n; // 两个卷积核的下一个权重
+          for (let c = 0; c < C; c++) {
+            for (let ky = 0; ky < k; ky++) {
+              const from = (c * H + row + ky) * W + col; // 这一行输入的开头
+              for (let i = from; i < from + k; i++) {
+                const u = weight[wa++], v = weight[wb++];
+                const x0 = x[i], x1 = x[i + 1], x2 = x[i + 2], x3 = x[i + 3];
+                a0 += u * x0; a1 += u * x1; a2 += u * x2; a3 += u * x3;
+                b0 += v * x0; b1 += v * x1; b2 += v * x2; b3 += v * x3;
+              }
+            }
           }
+          const ya = (o * outH + row) * outW + col, yb = ya + (o2 - o) * plane;
+          y[ya] = a0; y[ya + 1] = a1; y[ya + 2] = a2; y[ya + 3] = a3;
+          y[yb] = b0; y[yb + 1] = b1; y[yb + 2] = b2; y[yb + 3] = b3;
         }
-      }
-    }
-    const positions = outH * outW;
-    const y = new Float64Array(nOut * positions);
-    for (let o = 0; o < nOut; o++) {
-      const out = o * positions;
-      let p = 0;
-      for (; p + 3 < positions; p += 4) {
-        dotFour(weight, o * n, patches, p * n, n, bias[o], y, out + p);
-      }
-      for (; p < positions; p++) {
-        y[out + p] = bias[o] + dot(weight, o * n, patches, p * n, n);
       }
     }
     return [y, [nOut, outH, outW]];
