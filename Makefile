@@ -4,7 +4,7 @@
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
 
-.PHONY: help install figures widgets bench book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
+.PHONY: help install figures widgets bench bench-widgets book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -19,8 +19,10 @@ figures: ## train what is missing, run the notebooks, regenerate the figures (RE
 widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
 	$(PYTHON) tools/export_generators.py
 
-bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book); the widgets' 数一数 in Chromium
+bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
+
+bench-widgets: ## speed of the widgets' 数一数 in Chromium: this gan_widgets.js beside an earlier one from git
 	$(PYTHON) bench/widgets_count.py
 
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains

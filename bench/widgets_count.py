@@ -1,6 +1,6 @@
 """Speed of the widgets' 数一数 in the browser: the digit classifier of gan_widgets.js, a baseline against this tree.
 
-    make bench                      # or: python bench/widgets_count.py [--baseline REV] [--images N] [--rounds R]
+    make bench-widgets              # or: python bench/widgets_count.py [--baseline REV] [--images N] [--rounds R]
 
 The button 数一数 beside figure 2-69 draws 200 samples from each of two generators and
 classifies all 400 with the score card's digit classifier, in the page's JavaScript. This
