@@ -29,8 +29,9 @@ _OWNER = _SESSION_ENV not in os.environ  # this process made the folder and remo
 if _OWNER:
     os.environ[_SESSION_ENV] = tempfile.mkdtemp(prefix="ganbook-tests-")
 _SESSION_DIR = os.environ[_SESSION_ENV]
-os.environ.setdefault("GANBOOK_CHECKPOINTS", os.path.join(_SESSION_DIR, "checkpoints"))
-os.environ.setdefault("NUMBA_CACHE_DIR", os.path.join(_SESSION_DIR, "numba"))
+# Always this session's folder, also where a reader has set these for their own runs.
+os.environ["GANBOOK_CHECKPOINTS"] = os.path.join(_SESSION_DIR, "checkpoints")
+os.environ["NUMBA_CACHE_DIR"] = os.path.join(_SESSION_DIR, "numba")
 
 
 def pytest_collectstart(collector):
@@ -48,8 +49,19 @@ def pytest_collection_modifyitems(items):
     """
     for item in items:
         uses_browser = {"book_html", "browser"} & set(getattr(item, "fixturenames", ()))
-        group = "browser" if uses_browser else Path(str(item.fspath)).name
+        group = "browser" if uses_browser else item.nodeid.split("::")[0]  # the file, from the root
         item.add_marker(pytest.mark.xdist_group(group))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item):
+    """One notebook kernel starts at a time: two kernels starting at once can pick the same port."""
+    if not str(item.path).endswith(".ipynb"):
+        return (yield)
+    from gankit.storage import exclusive
+
+    with exclusive(Path(_SESSION_DIR) / ".kernel-start.lock"):
+        return (yield)
 
 
 def pytest_sessionfinish(session, exitstatus):

@@ -16,9 +16,9 @@ tests' flags) in turn, one page at a time, for a few rounds. It prints, baseline
 
 Wall time is measured in the page (``performance.now()``); CPU time is that of all the
 browser's processes (from /proc), printed beside it because the machine may be shared. Each
-number is the best of the rounds. The baseline and the new code must agree: the script
+number is the best of the rounds (wall and CPU time each on its own). The baseline and the new code must agree: the script
 checks that both give the same digits and the same counts, and prints the largest
-difference of a logit. Prints numbers only; nothing is asserted.
+difference of a logit; when they disagree it says so and exits with status 1.
 
 Baseline (``--baseline``): by default the committed gan_widgets.js when the working tree has
 changed it, else the version before its last commit (so a fresh checkout compares the
@@ -244,9 +244,14 @@ def measure(args, commit, scripts):
                      for x, y in zip(a, b))
     digits = {v: [max(range(10), key=l.__getitem__) for l in rounds[v][0]["logits"]] for v in VARIANTS}
     same_counts = all(a["shares"] == b["shares"] for a, b in zip(rounds["baseline"], rounds["new"]))
-    print(f"same results: digits of the {args.images} images {'yes' if digits['baseline'] == digits['new'] else 'NO'}"
+    same_digits = digits["baseline"] == digits["new"]
+    print(f"same results: digits of the {args.images} images {'yes' if same_digits else 'NO'}"
           f" (largest logit difference {difference:.1e}); counts of 数一数 {'yes' if same_counts else 'NO'}")
     print("load average (1, 5, 15 min) after:  " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
+    if not (same_digits and same_counts):
+        print("error: the two versions of gan_widgets.js disagree (above): a speed-up must not change "
+              "what the widget shows", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -567,6 +567,16 @@ def test_two_writers_never_tear_a_checkpoint(tmp_path):
 
 
 # ====================================================================== results files
+def test_a_lock_that_cannot_be_written_is_one_clear_error(tmp_path):
+    """The numbers of a notebook, or a classifier to train, in a folder that cannot be made."""
+    (tmp_path / "a-file").write_text("not a folder")
+    folder = tmp_path / "a-file" / "results"
+    with pytest.raises(StorageError, match=r"could not write .*a-file/results/\.chapter_metrics\.json\.lock.*Fix:"):
+        gankit.record_metrics(folder, seed=0)
+    with pytest.raises(StorageError, match=r"could not write .*a-file/results/classifier/.*\.lock.*Fix:"):
+        classifier.load_classifier("builtin", directory=folder, log=lambda line: None)
+
+
 def test_two_notebooks_recording_numbers_at_once_lose_none(tmp_path):
     """chapter_metrics.json is read, changed and written back: each writer waits for the other."""
     def writer(first):

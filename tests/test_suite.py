@@ -24,12 +24,19 @@ def test_a_notebook_and_a_test_file_each_run_on_one_worker(request):
     groups = defaultdict(set)
     for item in request.session.items:
         if not uses_browser(item):
-            groups[Path(str(item.fspath)).name].add(group_of(item))
+            groups[item.nodeid.split("::")[0]].add(group_of(item))
     if not any(name.endswith(".ipynb") for name in groups):
         pytest.skip("no notebook collected in this run")
     split = {name: sorted(g) for name, g in groups.items() if len(g) != 1}
     assert not split, f"files whose tests run on several workers: {split}"
     assert len({g for gs in groups.values() for g in gs}) == len(groups)  # and no two files in one group
+
+
+def test_the_workers_keep_the_groups(request):
+    """Only pytest-xdist's loadgroup keeps a group on one worker; load or loadfile would ignore it."""
+    if not request.config.getoption("numprocesses", None):
+        pytest.skip("the tests run in one process (-n 0)")
+    assert request.config.getoption("dist") == "loadgroup"
 
 
 def test_every_test_of_the_book_and_the_browser_runs_on_one_worker(request):

@@ -31,8 +31,14 @@ class StorageError(RuntimeError):
 @contextlib.contextmanager
 def exclusive(lock_file: Path, on_wait=None):
     """Hold ``lock_file`` for the block; another process waits (``on_wait()`` runs when it must)."""
-    lock_file.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_file, "a") as handle:
+    try:
+        lock_file.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(lock_file, "a")
+    except OSError as err:
+        raise StorageError(f"could not write {lock_file}, the lock of the file beside it "
+                           f"({type(err).__name__}: {err.strerror or err}). "
+                           "Fix: make its folder writable and run again.") from None
+    with handle:
         if fcntl is not None:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
