@@ -34,9 +34,9 @@ def test_a_notebook_and_a_test_file_each_run_on_one_worker(request):
 
 def test_the_workers_keep_the_groups(request):
     """Only pytest-xdist's loadgroup keeps a group on one worker; load or loadfile would ignore it."""
-    if not request.config.getoption("numprocesses", None):
+    if not hasattr(request.config, "workerinput"):  # only a worker has it
         pytest.skip("the tests run in one process (-n 0)")
-    assert request.config.getoption("dist") == "loadgroup"
+    assert request.config.option.loadgroup, "pytest.ini must run the workers with --dist loadgroup"  # its own --dist is "no"
 
 
 def test_every_test_of_the_book_and_the_browser_runs_on_one_worker(request):
