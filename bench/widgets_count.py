@@ -32,7 +32,6 @@ import os
 import subprocess
 import sys
 import threading
-import unicodedata
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -41,6 +40,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "codes"))
 
 from test_book import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (the browser tests' Chromium and flags)
+from test_listing_layout import display_width  # noqa: E402  (a CJK character takes two columns)
 from gankit.cli import positive_int  # noqa: E402
 
 WIDGETS = ROOT / "_static" / "widgets"
@@ -78,11 +78,6 @@ COUNT = """async () => {
     return {seconds, shares: Array.from(root.querySelectorAll("canvas.gan-widget-chart"),
                                         (c) => c.getAttribute("aria-label"))};
 }"""
-
-
-def display_width(text: str) -> int:
-    """Columns on a terminal: a CJK character takes two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def git(*args: str) -> str:
