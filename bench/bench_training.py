@@ -40,12 +40,12 @@ from chapter_2_3_2_03 import Discriminator  # noqa: E402
 from chapter_2_3_2_04 import generate_random  # noqa: E402
 from chapter_2_3_2_06 import Generator  # noqa: E402
 from chapter_2_3_2_08 import train_gan  # noqa: E402
-from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed  # noqa: E402
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise  # noqa: E402
 
 EPOCHS, IMAGES = 10, 60_000
 GANS = {
     "first GAN": (lambda: (Discriminator(), Generator()), generate_random, 1),
-    "improved GAN": (lambda: (ImprovedDiscriminator(), ImprovedGenerator()), generate_random_seed, 100),
+    "improved GAN": (lambda: (ImprovedDiscriminator(), ImprovedGenerator()), generate_normal_noise, 100),
 }
 
 
@@ -71,20 +71,20 @@ def timed(fn, iterations):
     return ((time.perf_counter() - wall) / iterations * 1e6, (time.process_time() - cpu) / iterations * 1e6)
 
 
-def listing_speed(make, generate_seed, seed_size, dataset, warmup, iterations):
+def listing_speed(make, generate_noise, noise_size, dataset, warmup, iterations):
     torch.manual_seed(0)
     D, G = make()
-    train_gan(D, G, Slice(dataset, 0, warmup), generate_seed, seed_size)
-    return timed(lambda: train_gan(D, G, Slice(dataset, warmup, warmup + iterations), generate_seed, seed_size),
+    train_gan(D, G, Slice(dataset, 0, warmup), generate_noise, noise_size)
+    return timed(lambda: train_gan(D, G, Slice(dataset, warmup, warmup + iterations), generate_noise, noise_size),
                  iterations)
 
 
-def fast_speed(make, generate_seed, seed_size, images, warmup, iterations):
+def fast_speed(make, generate_noise, noise_size, images, warmup, iterations):
     from gankit.fast import FastGAN
 
     torch.manual_seed(0)
     D, G = make()
-    trainer = FastGAN(D, G, generate_seed, seed_size)
+    trainer = FastGAN(D, G, generate_noise, noise_size)
     trainer.train_epoch(images[:warmup], desc="warm-up")
     return timed(lambda: trainer.train_epoch(images[warmup:warmup + iterations], desc="fast"), iterations)
 
@@ -139,9 +139,9 @@ def measure(args, parser):
               f"{'ratio':>8s}{'10 epochs listing':>19s}{'fast':>9s}")
     print(header)
     measured = {}
-    for name, (make, generate_seed, seed_size) in GANS.items():
-        lw, lc = listing_speed(make, generate_seed, seed_size, dataset, args.warmup, args.listing_iters)
-        fw, fc = fast_speed(make, generate_seed, seed_size, dataset.images, args.warmup, args.fast_iters)
+    for name, (make, generate_noise, noise_size) in GANS.items():
+        lw, lc = listing_speed(make, generate_noise, noise_size, dataset, args.warmup, args.listing_iters)
+        fw, fc = fast_speed(make, generate_noise, noise_size, dataset.images, args.warmup, args.fast_iters)
         print(f"{name:14s}{lw:15.0f}{lc:8.0f}{fw:12.0f}{fc:8.0f}{lw / fw:7.1f}x"
               f"{minutes(lw):15.1f} min{minutes(fw):5.1f} min", flush=True)
         key = "bench_" + name.split()[0]  # bench_first / bench_improved

@@ -25,18 +25,17 @@ class MnistDataset(Dataset):
         return label, image_values, target
 
     def plot_image(self, index):
-        plt.title("label = " + str(int(self.labels[index])))
+        plt.title(f"标签：{int(self.labels[index])}")
         plt.imshow(self.images[index].view(28, 28).cpu(),
                    interpolation="none", cmap="Blues")
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args(
-        "Listing 02: load MNIST and plot sample 0 (figure 2-56).")
-    mnist_dataset = MnistDataset(args.data, args.limit)
-    gankit.report(args, mnist_dataset)
+    run = gankit.start("代码清单 02：读入 MNIST，画出第 0 个样本（图2-56）。")
+    mnist_dataset = MnistDataset(run.data, run.limit)
+    gankit.report(run, mnist_dataset)
     label, image_values, target = mnist_dataset[0]
-    print(f"sample 0: label {label}, image {tuple(image_values.shape)}, "
-          f"target {target.tolist()}")
+    print(f"第 0 个样本：标签 {label}，图像 {tuple(image_values.shape)}，"
+          f"目标 {target.tolist()}")
     mnist_dataset.plot_image(0)
-    gankit.save_figure("2-56", args.out)
+    run.save_figure("2-56")

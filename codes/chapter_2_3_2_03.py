@@ -33,12 +33,11 @@ class Discriminator(nn.Module):
     def plot_progress(self, reference=gankit.MSE_EQUILIBRIUM, ax=None):
         # 红色虚线：达到平衡时的理论损失（MSE 为 0.25，BCE 为 ln 2）
         gankit.plot_loss(self.progress, reference,
-                         f"equilibrium {reference:.3f}", "discriminator", ax)
+                         f"平衡值 {reference:.3f}", "判别器", ax)
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args(
-        "Listing 03: build the discriminator and print it.")
+    run = gankit.start("代码清单 03：构建判别器并打印它。")
     D = Discriminator()
-    gankit.report(args, parameters=sum(p.numel() for p in D.parameters()))
     print(D.model)
+    print("参数个数：", sum(p.numel() for p in D.parameters()))

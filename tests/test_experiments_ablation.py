@@ -17,9 +17,9 @@ from gankit.figures import plot_digit_shares
 from gankit.metrics import is_collapsed
 
 
-def _distribution(seed_fn, size):
+def _distribution(noise_fn, size):
     torch.manual_seed(0)
-    x = seed_fn(20000 * size).float()
+    x = noise_fn(20000 * size).float()
     if x.min() >= 0 and x.max() < 1 and abs(x.mean() - 0.5) < 0.01 and abs(x.std() - (1 / 12) ** 0.5) < 0.01:
         return "uniform[0,1)"
     if x.min() < -3 and abs(x.mean()) < 0.02 and abs(x.std() - 1) < 0.02:
@@ -34,7 +34,7 @@ def build(name):
 
 def fingerprint(name):
     """Everything the five fixes can change, read from the built objects."""
-    D, G, seed_fn, seed_size = build(name)
+    D, G, noise_fn, noise_size = build(name)
     leaky = [m.negative_slope for m in list(D.model) + list(G.model) if isinstance(m, nn.LeakyReLU)]
     return {
         "loss": type(D.loss_function),
@@ -43,9 +43,9 @@ def fingerprint(name):
         "D_layers": tuple(type(m) for m in D.model),
         "G_layers": tuple(type(m) for m in G.model),
         "slopes": tuple(leaky),
-        "seed_size": seed_size,
+        "noise_size": noise_size,
         "G_inputs": G.model[0].in_features,
-        "seed_dist": _distribution(seed_fn, seed_size),
+        "noise_dist": _distribution(noise_fn, noise_size),
     }
 
 
@@ -54,8 +54,8 @@ SINGLE_FIXES = {
     "bce": {"loss": nn.BCELoss},
     "layernorm": {"D_layers": LN_BLOCK, "G_layers": LN_BLOCK, "slopes": (0.02, 0.02)},
     "adam": {"D_opt": (torch.optim.Adam, 1e-4), "G_opt": (torch.optim.Adam, 1e-4)},
-    "seed100": {"seed_size": 100, "G_inputs": 100},
-    "normal": {"seed_dist": "normal(0,1)"},
+    "seed100": {"noise_size": 100, "G_inputs": 100},
+    "normal": {"noise_dist": "normal(0,1)"},
 }
 
 
@@ -63,8 +63,8 @@ def test_baseline_is_the_first_gan():
     base = fingerprint("gan")
     sig = (nn.Linear, nn.Sigmoid, nn.Linear, nn.Sigmoid)
     assert base == {"loss": nn.MSELoss, "D_opt": (torch.optim.SGD, 0.01), "G_opt": (torch.optim.SGD, 0.01),
-                    "D_layers": sig, "G_layers": sig, "slopes": (), "seed_size": 1, "G_inputs": 1,
-                    "seed_dist": "uniform[0,1)"}
+                    "D_layers": sig, "G_layers": sig, "slopes": (), "noise_size": 1, "G_inputs": 1,
+                    "noise_dist": "uniform[0,1)"}
     D, G, _, _ = build("gan")
     assert type(D) is Discriminator and type(G) is Generator
 
@@ -80,8 +80,8 @@ def test_all_five_is_listing_09():
     base, improved = fingerprint("gan"), fingerprint("improved")
     expected = {k: v for fix in SINGLE_FIXES.values() for k, v in fix.items()}
     assert {k: improved[k] for k in base if improved[k] != base[k]} == expected
-    D, G, seed_fn, seed_size = build("improved")
-    assert type(D) is ImprovedDiscriminator and type(G) is ImprovedGenerator and seed_size == 100
+    D, G, noise_fn, noise_size = build("improved")
+    assert type(D) is ImprovedDiscriminator and type(G) is ImprovedGenerator and noise_size == 100
     assert ab.VARIANTS["improved"].prefix == "improved-gan" and ab.VARIANTS["gan"].prefix == "gan"
 
 
@@ -89,7 +89,7 @@ def test_all_five_is_listing_09():
 def test_variants_train_with_the_listings_loop(name):
     """Subclasses as listing 09 makes them: the listings' train()/forward(), optimisers on the current
     weights, LayerNorm before LeakyReLU, and the fast engine accepts them."""
-    D, G, seed_fn, seed_size = build(name)
+    D, G, noise_fn, noise_size = build(name)
     for model, base in ((D, Discriminator), (G, Generator)):
         assert isinstance(model, base)
         assert type(model).train is base.train and type(model).forward is base.forward
@@ -98,12 +98,12 @@ def test_variants_train_with_the_listings_loop(name):
         kinds = [type(m) for m in model.model]
         if nn.LeakyReLU in kinds:
             assert kinds.index(nn.LayerNorm) == kinds.index(nn.LeakyReLU) - 1
-    assert fast.unsupported_reason(D, G, seed_fn, "cpu") is None
+    assert fast.unsupported_reason(D, G, noise_fn, "cpu") is None
     from chapter_2_3_2_08 import train_gan
 
     data = [(0, torch.rand(784), torch.zeros(10)) for _ in range(3)]
     before = [p.detach().clone() for p in G.parameters()]
-    train_gan(D, G, data, seed_fn, seed_size)
+    train_gan(D, G, data, noise_fn, noise_size)
     assert D.counter == 6 and G.counter == 3
     assert any(not torch.equal(a, b) for a, b in zip(before, G.parameters()))
 

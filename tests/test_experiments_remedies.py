@@ -109,7 +109,7 @@ def test_listing10_tiny_run_and_resume(tmp_path):
     runs = list((tmp_path / "ck").glob("remedy-feature-matching-builtin256-seed0-cpu-*"))
     assert len(runs) == 1 and (runs[0] / "epoch01.pt").is_file()
     again = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
-    assert again.returncode == 0 and "checkpoint: loaded" in again.stdout
+    assert again.returncode == 0 and "检查点：已载入" in again.stdout
 
 
 # ------------------------------------------------------------------ the other remedies

@@ -18,11 +18,16 @@ CPUs do, so its 1,000 iterations are checked in segments of 100, each started
 from the listing's state.
 Element-wise relative error alone would be meaningless for entries that pass
 through zero (Adam's exp_avg), hence the scale-relative atol. Slips in the math
-tried on purpose (seeds swapped, Adam's bias correction one step off, the
+tried on purpose (noise draws swapped, Adam's bias correction one step off, the
 LayerNorm backward without its mean term, the BCE loss without its (1 - t)
 term, progress recorded one step early, a chunk starting from the wrong image)
 move the results by 1e-3 to 1 of the scale and fail. Counters, the length of
 ``progress`` and Adam's step counts must match exactly.
+
+What was checked. ``codes/fast_engine.json`` records the code hash of every printed function
+these tests train through (listings 03, 04, 06, 08, 09); the fast engine stands in only for
+that code. After a change to one of them, ``PYTHONPATH=codes python3 tests/test_fast_equivalence.py --write``
+runs these tests and, when they pass, writes the file anew.
 """
 import copy
 
@@ -35,15 +40,30 @@ from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_08 import train_gan
-from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise
 
 from gankit import fast
+from gankit.fingerprint import project_code
+from gankit.storage import write_json
 from gankit.training import EngineError, resolve_engine
 
 RTOL = 1e-4
 ATOL_SCALE = 2e-5
 WEIGHT_SEED = 7  # torch.manual_seed for building D and G
 NOISE_SEED = 11  # torch.manual_seed just before training (the seeds G sees)
+
+
+def printed_code() -> dict:
+    """{qualified name: code hash (16 hex digits)} of the printed functions these tests check."""
+    code = {**project_code(ImprovedDiscriminator(), ImprovedGenerator(), train_gan, generate_normal_noise),
+            **project_code(Discriminator(), Generator(), generate_random)}
+    return {name: digest[:16] for name, digest in sorted(code.items())}
+
+
+def test_the_printed_code_is_the_code_checked_here():
+    """The fast engine's record (codes/fast_engine.json) is the printed code these tests train."""
+    assert fast.proven() == printed_code(), (f"{fast.PROVEN_FILE.name} is out of date: run "
+                                             "PYTHONPATH=codes python3 tests/test_fast_equivalence.py --write")
 
 
 @pytest.fixture(scope="module")
@@ -106,17 +126,17 @@ def _assert_same(fast_models, listing_models):
                     _close(sf[index][key], value, f"{name}.optimiser.state[{index}][{key!r}]")
 
 
-def _run_both(make_models, generate_seed, seed_size, dataset, n, chunk=fast.CHUNK):
+def _run_both(make_models, generate_noise, noise_size, dataset, n, chunk=fast.CHUNK):
     """n iterations through train_gan and through FastGAN from the same weights and random state."""
     D1, G1 = _build(make_models)
     torch.manual_seed(NOISE_SEED)
-    train_gan(D1, G1, _Subset(dataset, n), generate_seed, seed_size)
+    train_gan(D1, G1, _Subset(dataset, n), generate_noise, noise_size)
     rng_after_listing = torch.get_rng_state()
 
     D2, G2 = _build(make_models)
-    assert fast.unsupported_reason(D2, G2, generate_seed, "cpu") is None
+    assert fast.unsupported_reason(D2, G2, generate_noise, "cpu") is None
     torch.manual_seed(NOISE_SEED)
-    fast.FastGAN(D2, G2, generate_seed, seed_size, chunk=chunk).train_epoch(dataset.images[:n], desc="fast")
+    fast.FastGAN(D2, G2, generate_noise, noise_size, chunk=chunk).train_epoch(dataset.images[:n], desc="fast")
     assert torch.equal(torch.get_rng_state(), rng_after_listing), "the engines drew different random numbers"
     return (D2, G2), (D1, G1)
 
@@ -150,12 +170,12 @@ def test_improved_gan_1000_iterations(dataset):
     torch.manual_seed(NOISE_SEED)
     for start in range(0, 1000, 100):
         before, rng = copy.deepcopy((D1, G1)), torch.get_rng_state()
-        train_gan(D1, G1, _Segment(dataset, start, start + 100), generate_random_seed, 100)
+        train_gan(D1, G1, _Segment(dataset, start, start + 100), generate_normal_noise, 100)
         rng_after_listing = torch.get_rng_state()
         D2, G2 = before
         torch.set_rng_state(rng)
         # chunk=30: the compiled kernel is entered four times per segment, crossing chunk boundaries
-        fast.FastGAN(D2, G2, generate_random_seed, 100, chunk=30).train_epoch(
+        fast.FastGAN(D2, G2, generate_normal_noise, 100, chunk=30).train_epoch(
             dataset.images[start:start + 100], desc="fast")
         assert torch.equal(torch.get_rng_state(), rng_after_listing), "the engines drew different random numbers"
         _assert_same((D2, G2), (D1, G1))
@@ -172,7 +192,7 @@ class SigmoidBCED(Discriminator):
 
 
 class SigmoidSeed100G(Generator):
-    """The first GAN's G fed 100 normal seeds (sigmoid hidden layer, SGD)."""
+    """The first GAN's G fed 100 normal noise values (sigmoid hidden layer, SGD)."""
 
     def __init__(self):
         super().__init__()
@@ -191,7 +211,7 @@ class OddD(Discriminator):
 
 
 class OddG(Generator):
-    """SGD G with 10 uniform seeds, LayerNorm(eps=1e-3, no bias), LeakyReLU(0.2), 48 hidden nodes."""
+    """SGD G with 10 uniform noise values, LayerNorm(eps=1e-3, no bias), LeakyReLU(0.2), 48 hidden nodes."""
 
     def __init__(self):
         super().__init__()
@@ -200,9 +220,9 @@ class OddG(Generator):
         self.optimiser = torch.optim.SGD(self.parameters(), lr=0.05)
 
 
-def test_ablation_bce_sgd_sigmoid_normal_seed(dataset):
+def test_ablation_bce_sgd_sigmoid_normal_noise(dataset):
     fast_models, listing_models = _run_both(lambda: (SigmoidBCED(), SigmoidSeed100G()),
-                                            generate_random_seed, 100, dataset, 400, chunk=150)
+                                            generate_normal_noise, 100, dataset, 400, chunk=150)
     _assert_same(fast_models, listing_models)
 
 
@@ -217,11 +237,11 @@ def test_checkpoint_after_fast_resumes_with_listing(dataset):
     make = lambda: (ImprovedDiscriminator(), ImprovedGenerator())  # noqa: E731
     D1, G1 = _build(make)
     torch.manual_seed(NOISE_SEED)
-    train_gan(D1, G1, _Subset(dataset, 500), generate_random_seed, 100)
+    train_gan(D1, G1, _Subset(dataset, 500), generate_normal_noise, 100)
 
     D2, G2 = _build(make)
     torch.manual_seed(NOISE_SEED)
-    fast.FastGAN(D2, G2, generate_random_seed, 100).train_epoch(dataset.images[:300], desc="fast")
+    fast.FastGAN(D2, G2, generate_normal_noise, 100).train_epoch(dataset.images[:300], desc="fast")
     state = {name: (m.state_dict(), m.optimiser.state_dict()) for name, m in (("D", D2), ("G", G2))}
     rng = torch.get_rng_state()  # building models below reseeds; the noise must continue unchanged
     D3, G3 = _build(make)  # fresh models restored from the fast engine's state, as a checkpoint does
@@ -231,7 +251,7 @@ def test_checkpoint_after_fast_resumes_with_listing(dataset):
         m.optimiser.load_state_dict(state[name][1])
     D3.counter, D3.progress, G3.counter, G3.progress = D2.counter, list(D2.progress), G2.counter, list(G2.progress)
     rest = [dataset[i] for i in range(300, 500)]
-    train_gan(D3, G3, rest, generate_random_seed, 100)
+    train_gan(D3, G3, rest, generate_normal_noise, 100)
     _assert_same((D3, G3), (D1, G1))
 
 
@@ -247,7 +267,7 @@ def test_supported_models_have_no_reason_and_draw_no_random_numbers():
     assert fast.unsupported_reason(D, G, generate_random, "cpu") is None
     assert fast.unsupported_reason(D, G, generate_random, torch.device("cpu")) is None
     assert torch.equal(torch.get_rng_state(), before)
-    assert fast.unsupported_reason(ImprovedDiscriminator(), ImprovedGenerator(), generate_random_seed, "cpu") is None
+    assert fast.unsupported_reason(ImprovedDiscriminator(), ImprovedGenerator(), generate_normal_noise, "cpu") is None
 
 
 class OverriddenTrainD(Discriminator):
@@ -314,7 +334,7 @@ def test_unsupported_models_are_named(change, words):
         resolve_engine("fast", D, G, train_gan, generate_random, torch.device("cpu"))
 
 
-def test_other_devices_seeds_and_methods_are_named():
+def test_other_devices_noise_and_methods_are_named():
     D, G = _first_gan()
     assert "CPU" in fast.unsupported_reason(D, G, generate_random, "cuda")
     assert "CPU" in fast.unsupported_reason(D, G, generate_random, torch.device("mps"))
@@ -324,4 +344,17 @@ def test_other_devices_seeds_and_methods_are_named():
     assert resolve_engine("auto", D, G, train_gan, generate_random, torch.device("cpu")) == ("fast", "")
     assert resolve_engine("listing", D, G, train_gan, generate_random, torch.device("cpu"))[0] == "listing"
     with pytest.raises(ValueError):
-        fast.FastGAN(D, G, generate_random, 100)  # G takes one seed value, not 100
+        fast.FastGAN(D, G, generate_random, 100)  # G takes one noise value, not 100
+
+
+if __name__ == "__main__":
+    import sys
+
+    if sys.argv[1:] != ["--write"]:
+        sys.exit("usage: PYTHONPATH=codes python3 tests/test_fast_equivalence.py --write")
+    # the tests of the math: both engines from the same state (the others ask which engine applies)
+    status = pytest.main([__file__, "-n", "0", "-q", "-k", "iterations or ablation_bce or widths or resumes"])
+    if status != 0:
+        sys.exit(f"the equivalence tests failed: {fast.PROVEN_FILE.name} is left as it was")
+    write_json(fast.PROVEN_FILE, {"checked_by": "tests/test_fast_equivalence.py", "functions": printed_code()})
+    print(f"wrote {fast.PROVEN_FILE}")

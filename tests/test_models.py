@@ -8,7 +8,7 @@ from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_05 import train_on_real_and_noise
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_09 import (ImprovedDiscriminator, ImprovedGenerator, generate_random_image,
-                              generate_random_seed)
+                              generate_normal_noise)
 
 
 def weights(model):
@@ -33,8 +33,8 @@ def test_shapes_and_sizes():
     out = G.forward(generate_random(1)).detach()
     assert 0 < float(out.min()) and float(out.max()) < 1  # sigmoid pixels
     D2, G2 = ImprovedDiscriminator(), ImprovedGenerator()
-    assert G2.forward(generate_random_seed(100)).shape == (784,)
-    assert D2.forward(G2.forward(generate_random_seed((8, 100)))).shape == (8, 1)
+    assert G2.forward(generate_normal_noise(100)).shape == (784,)
+    assert D2.forward(G2.forward(generate_normal_noise((8, 100)))).shape == (8, 1)
 
 
 def test_progress_is_recorded_every_ten_steps():
@@ -104,7 +104,7 @@ def test_improved_gan_uses_the_five_fixes():
         # the optimiser updates exactly this network's parameters
         params = {id(p) for group in model.optimiser.param_groups for p in group["params"]}
         assert params == {id(p) for p in model.parameters()}
-    seeds = generate_random_seed((2000, 100))
+    seeds = generate_normal_noise((2000, 100))
     assert seeds.shape == (2000, 100)
     assert abs(seeds.mean().item()) < 0.02 and abs(seeds.std().item() - 1) < 0.02  # N(0, 1)
     assert seeds.min() < -3 and seeds.max() > 3  # not squeezed into [0, 1)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import chapter_2_3_2_11 as L11
-from chapter_2_3_2_09 import generate_random_seed
+from chapter_2_3_2_09 import generate_normal_noise
 import gankit
 from experiments import grid, remedies, samples
 from experiments.models import all_models
@@ -87,8 +87,8 @@ def test_n_by_784_float32_in_0_1_drawn_with_the_moving_average(folder, capsys):
     G = L11.ConvGenerator()
     gankit.Checkpoints(run_name, folder / "ck").load(1, {"G": G}, restore_rng=False)
     # drawn as the score card draws: a whole batch of 1000, of which the first 37
-    average = sample_generator(G.average, generate_random_seed, 100, n=1000, seed=0)[:37].numpy()
-    itself = sample_generator(G, generate_random_seed, 100, n=1000, seed=0)[:37].numpy()
+    average = sample_generator(G.average, generate_normal_noise, 100, n=1000, seed=0)[:37].numpy()
+    itself = sample_generator(G, generate_normal_noise, 100, n=1000, seed=0)[:37].numpy()
     assert np.array_equal(images, average) and not np.allclose(images, itself)
 
 

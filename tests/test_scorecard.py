@@ -85,12 +85,12 @@ def test_memorisation_flags_copies_of_training_images(reference, anchors):
 
 def test_score_generator_is_seeded_and_leaves_the_global_rng_alone(reference):
     arm = all_models()["improved-gan"]
-    G, seed_fn, seed_size = arm.G(), arm.noise, arm.noise_size
+    G, noise_fn, noise_size = arm.G(), arm.noise, arm.noise_size
     torch.manual_seed(123)
     state = torch.get_rng_state()
-    first = ev.score_generator(G, seed_fn, seed_size, n=300, seed=5, reference=reference)
+    first = ev.score_generator(G, noise_fn, noise_size, n=300, seed=5, reference=reference)
     assert torch.equal(torch.get_rng_state(), state)
-    second = ev.score_generator(G, seed_fn, seed_size, n=300, seed=5, reference=reference)
+    second = ev.score_generator(G, noise_fn, noise_size, n=300, seed=5, reference=reference)
     first.pop("seconds"), second.pop("seconds")
     assert first == second
     assert first["n"] == 300 and sum(first["shares"]) == pytest.approx(1.0, abs=1e-3)

@@ -82,12 +82,12 @@ def pretrain(env: dict, retrain: bool, times: dict) -> None:
                 if job.returncode != 0:
                     sys.exit(f"{what} failed (exit {job.returncode}); see {paths.relative(log_path)}:\n"
                              + "\n".join(text.splitlines()[-5:]))
-                if "checkpoint: saved" in text and "checkpoint: resuming" not in text:
+                if "检查点：已保存" in text and "继续训练" not in text:
                     times[what] = elapsed  # a whole training: the estimate for the next one
                 print(f"training: {what} done in {minutes(elapsed)}", flush=True)
                 del running[what]
                 continue
-            fresh = len(re.findall(r"checkpoint: saved", text))
+            fresh = len(re.findall(r"检查点：已保存", text))
             left = ""
             if fresh:
                 left = f", about {minutes(elapsed / fresh * (epochs - finished))} left"

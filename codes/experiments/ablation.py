@@ -47,7 +47,7 @@ from torch import nn
 from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator
-from chapter_2_3_2_09 import generate_random_seed
+from chapter_2_3_2_09 import generate_normal_noise
 from gankit.data import source_description
 from gankit.metrics import COLLAPSE_RULE_ZH, is_collapsed, summarise
 from gankit.results import record_metrics
@@ -139,7 +139,7 @@ VARIANTS = {v.name: v for v in [
     Arm("seed100", "+ 100 noise values (uniform)", "只换 100 个噪声值（仍为均匀分布）",
         Discriminator, Seed100Generator, generate_random, 100, "ablation-seed100", cost=1.05),
     Arm("normal", "+ normal noise (1 value)", "只换正态分布噪声（仍为 1 个值）",
-        Discriminator, Generator, generate_random_seed, 1, "ablation-normal"),
+        Discriminator, Generator, generate_normal_noise, 1, "ablation-normal"),
     IMPROVED_GAN,
 ]}
 SEED_VARIANTS = [FIRST_GAN.name, IMPROVED_GAN.name]

@@ -39,7 +39,7 @@ import torch
 
 import gankit
 import chapter_2_3_2_11 as L11
-from chapter_2_3_2_09 import generate_random_seed
+from chapter_2_3_2_09 import generate_normal_noise
 from gankit.data import source_description
 from gankit.metrics import summarise, with_min_share
 from gankit.results import record_metrics
@@ -69,11 +69,11 @@ TABLE_METRICS = ["min_share", "kl_uniform", "inception_score", "fid", "recall", 
 SOURCES = "Radford et al. 2016; Lim & Ye 2017; Miyato et al. 2018; Heusel et al. 2017; Yazici et al. 2019"
 
 CONV_GAN = Arm("conv-gan", "convolutional GAN (listing 11), moving average of G scored", "卷积 GAN（清单 11）",
-               L11.ConvDiscriminator, L11.ConvGenerator, generate_random_seed, NOISE_SIZE, "conv-gan",
+               L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise, NOISE_SIZE, "conv-gan",
                BATCHES, SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE, draws="average")
 # the same runs (same prefix, classes and loop: the same checkpoints), G itself scored
 WITHOUT_AVERAGE = Arm("conv-gan-raw", "the same runs, G itself scored (no moving average)",
-                      "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, generate_random_seed,
+                      "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise,
                       NOISE_SIZE, "conv-gan", BATCHES, SOURCES, cost=0.1, batch_size=L11.BATCH_SIZE)
 ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE)}
 
@@ -314,7 +314,7 @@ def save_figures(data: dict, args) -> None:
             gankit.Checkpoints(r["run"], args.checkpoints).load(r["epochs"], {"G": G}, restore_rng=False)
             with torch.no_grad(), torch.random.fork_rng(devices=[]):
                 torch.manual_seed(0)  # the noise of listing 11's figure
-                images = G.average(generate_random_seed((32, NOISE_SIZE)))
+                images = G.average(generate_normal_noise((32, NOISE_SIZE)))
             mosaic = images.view(4, 8, 28, 28).permute(0, 2, 1, 3).reshape(4 * 28, 8 * 28)
             axes[0, col].imshow(mosaic, cmap="Blues", vmin=0, vmax=1, interpolation="none")
             axes[0, col].axis("off")

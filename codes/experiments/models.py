@@ -16,7 +16,7 @@ from torch import nn
 from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator
-from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise
 from chapter_2_3_2_10 import BatchDiscriminator, FeatureMatchingGenerator
 
 PER_SAMPLE, BATCHES = "samples", "batches"  # listing 08's train_gan, listing 10's train_gan_batches
@@ -31,7 +31,7 @@ class Arm:
     label_zh: str  # for the chapter's tables
     D: type
     G: type
-    noise: Callable  # the generator's input: generate_random or generate_random_seed
+    noise: Callable  # the generator's input: generate_random or generate_normal_noise
     noise_size: int
     prefix: str  # checkpoint run prefix: the model's name in the registry
     trainer: str = PER_SAMPLE
@@ -93,10 +93,10 @@ def _distribution(noise) -> str:
 FIRST_GAN = Arm("gan", "first GAN (MSE, SGD, Sigmoid, 1 uniform noise value)", "第一个 GAN（清单 03、06）",
                 Discriminator, Generator, generate_random, 1, "gan")
 IMPROVED_GAN = Arm("improved", "all five (listing 09)", "五项全改（清单 09）",
-                   ImprovedDiscriminator, ImprovedGenerator, generate_random_seed, 100, "improved-gan",
+                   ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise, 100, "improved-gan",
                    cost=2.25)
 FEATURE_MATCHING = Arm("feature-matching", "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
-                       BatchDiscriminator, FeatureMatchingGenerator, generate_random_seed, 100,
+                       BatchDiscriminator, FeatureMatchingGenerator, generate_normal_noise, 100,
                        "remedy-feature-matching", BATCHES, "Salimans et al. 2016")
 
 

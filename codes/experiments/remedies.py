@@ -42,7 +42,7 @@ import torch
 from torch import nn
 
 import gankit
-from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_random_seed
+from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise
 from chapter_2_3_2_10 import LEARNING_RATE, BatchDiscriminator, BatchGenerator, FeatureMatchingGenerator
 from gankit.data import source_description
 from gankit.metrics import summarise, with_min_share
@@ -159,7 +159,7 @@ class TTURGenerator(BatchGenerator):
 
 
 def _remedy(name, label, label_zh, source, D, G, **kw) -> Arm:
-    return Arm(name, label, label_zh, D, G, generate_random_seed, NOISE_SIZE, f"remedy-{name}", BATCHES,
+    return Arm(name, label, label_zh, D, G, generate_normal_noise, NOISE_SIZE, f"remedy-{name}", BATCHES,
                source, **kw)
 
 
@@ -198,9 +198,9 @@ def measure_budget(args: tuple) -> dict:
     torch.set_num_threads(1)
     gankit.set_seed(0)
     dataset = MnistDataset(cfg.data, cfg.limit)
-    trainer = FastGAN(ImprovedDiscriminator(), ImprovedGenerator(), generate_random_seed, NOISE_SIZE)
+    trainer = FastGAN(ImprovedDiscriminator(), ImprovedGenerator(), generate_normal_noise, NOISE_SIZE)
     trainer.train_epoch(dataset.images[:1000], desc="compile")  # numba's compilation is not training
-    trainer = FastGAN(ImprovedDiscriminator(), ImprovedGenerator(), generate_random_seed, NOISE_SIZE)
+    trainer = FastGAN(ImprovedDiscriminator(), ImprovedGenerator(), generate_normal_noise, NOISE_SIZE)
     cpu, wall = time.process_time(), time.perf_counter()
     for _ in range(epochs):
         trainer.train_epoch(dataset.images, desc="budget")
@@ -485,7 +485,7 @@ def save_figure_2_69(data: dict, args) -> None:
     G, run = best_generator(data, best, args.checkpoints)
     with torch.no_grad(), torch.random.fork_rng(devices=[]):
         torch.manual_seed(0)
-        images = G.forward(generate_random_seed((32, NOISE_SIZE))).detach()
+        images = G.forward(generate_normal_noise((32, NOISE_SIZE))).detach()
     shares = {}
     if IMPROVED_GAN.name in base:
         entry = base[IMPROVED_GAN.name]

@@ -10,7 +10,7 @@ of listing 08 exactly as ``Discriminator.train`` (listing 03) and
 3. ``G.train(D, seed_b, 1.0)``: G recomputes its image from ``seed_b``, the
    D updated by steps 1-2 scores it, only G's parameters are stepped.
 
-It draws its random numbers with the same ``generate_seed`` in the same order
+It draws its random numbers with the same ``generate_noise`` in the same order
 (``seed_a`` then ``seed_b`` per image), updates the models' own parameter
 tensors and their optimisers' state in place (Adam's ``step``, ``exp_avg`` and
 ``exp_avg_sq``), and appends to ``counter``/``progress`` as the listings do, so
@@ -33,8 +33,8 @@ then trains with the listing's code.
 """
 from __future__ import annotations
 
+import json
 import os
-import re
 
 import numpy as np
 import torch
@@ -63,34 +63,32 @@ _compile_target()
 from numba import njit  # noqa: E402 (after the compile target is chosen)
 
 from .fingerprint import project_code
-from .training import progress
+from .paths import PROJECT_ROOT
+from .bars import progress
 
-# The printed code the fast engine was checked against (tests/test_fast_equivalence.py): the
-# code hash (gankit.fingerprint.code_hash, first 16 hex digits) of every listing function it
-# stands in for. A listing edited by a reader no longer matches, and the listing's own code
-# trains; tests/test_fast_equivalence.py fails until this table is updated with the listings.
-PROVEN = {
-    "chapter_2_3_2_03.py:Discriminator.__init__": "44435b0eda8451e6",
-    "chapter_2_3_2_03.py:Discriminator.forward": "1eb6195db12b3a7d",
-    "chapter_2_3_2_03.py:Discriminator.train": "5da916ac9677a537",
-    "chapter_2_3_2_04.py:generate_random": "2d3ebaff830f051e",
-    "chapter_2_3_2_06.py:Generator.__init__": "09fcdb1dca596284",
-    "chapter_2_3_2_06.py:Generator.forward": "1eb6195db12b3a7d",
-    "chapter_2_3_2_06.py:Generator.train": "0ed17abb4778fb5a",
-    "chapter_2_3_2_08.py:train_gan": "2c5a47fca327ce2a",
-    "chapter_2_3_2_09.py:ImprovedDiscriminator.__init__": "666bee9138dd0f89",
-    "chapter_2_3_2_09.py:ImprovedGenerator.__init__": "f4eb95f63e1a991f",
-    "chapter_2_3_2_09.py:generate_random_seed": "c542d29f1638abc0",
-}
-LISTING_FILE = re.compile(r"chapter_2_3_2_\d\d\.py|<cell>")
+# The printed code the fast engine was checked against: a data file beside the listings, written
+# and checked by tests/test_fast_equivalence.py, with the code hash (gankit.fingerprint.code_hash,
+# first 16 hex digits) of every printed function it stands in for. A function of those files edited
+# by a reader no longer matches, and the printed code trains.
+PROVEN_FILE = PROJECT_ROOT / "codes" / "fast_engine.json"
 
 
-def unproven(D, G, train_gan, generate_seed) -> list[str]:
-    """The printed functions (listings, notebook cells) this training would use that are not the
-    code the fast engine was checked against; [] when the fast engine may stand in for them."""
-    code = project_code(D, G, train_gan, generate_seed)
+def proven() -> dict[str, str]:
+    """{qualified name: code hash} of the printed functions the fast engine was checked against."""
+    try:
+        return json.loads(PROVEN_FILE.read_text(encoding="utf-8"))["functions"]
+    except (OSError, ValueError, KeyError):
+        return {}
+
+
+def unproven(D, G, train_gan, generate_noise) -> list[str]:
+    """The printed functions (of the files the fast engine was checked against, and notebook cells)
+    this training would use that are not the code it was checked against; [] when it may stand in."""
+    checked = proven()
+    files = {name.split(":")[0] for name in checked} | {"<cell>"}
+    code = project_code(D, G, train_gan, generate_noise)
     return [name for name, digest in code.items()
-            if LISTING_FILE.fullmatch(name.split(":")[0]) and PROVEN.get(name) != digest[:16]]
+            if name.split(":")[0] in files and checked.get(name) != digest[:16]]
 
 CHUNK = 1000  # images per compiled call; the progress bar moves once per chunk
 
@@ -261,30 +259,30 @@ def _describe(D, G, device):
     _check_tensors(d_params, "D")
     _check_tensors(g_params, "G")
     return {
-        "n_in": n_in, "seed_size": g_first.in_features, "loss": _loss(D),
+        "n_in": n_in, "noise_size": g_first.in_features, "loss": _loss(D),
         "D": {"params": d_params, "hidden": d_hidden, "opt": _optimiser(D, "D", d_params)},
         "G": {"params": g_params, "hidden": g_hidden, "opt": _optimiser(G, "G", g_params)},
     }
 
 
-def _probe_seed(generate_seed, seed_size):
-    """Call generate_seed once without disturbing PyTorch's random numbers; check what it returns."""
+def _probe_noise(generate_noise, noise_size):
+    """Call generate_noise once without disturbing PyTorch's random numbers; check what it returns."""
     with torch.random.fork_rng(devices=[]):
-        seed = generate_seed(seed_size)
+        seed = generate_noise(noise_size)
     if not isinstance(seed, torch.Tensor):
-        raise _Unsupported(f"generate_seed returns {type(seed).__name__}, not a tensor")
-    if seed.device.type != "cpu" or seed.dtype != torch.float32 or tuple(seed.shape) != (seed_size,):
-        raise _Unsupported(f"generate_seed({seed_size}) gives a {seed.dtype} tensor of shape {tuple(seed.shape)} "
-                           f"on {seed.device}, expected float32 ({seed_size},) on the CPU")
+        raise _Unsupported(f"generate_noise returns {type(seed).__name__}, not a tensor")
+    if seed.device.type != "cpu" or seed.dtype != torch.float32 or tuple(seed.shape) != (noise_size,):
+        raise _Unsupported(f"generate_noise({noise_size}) gives a {seed.dtype} tensor of shape {tuple(seed.shape)} "
+                           f"on {seed.device}, expected float32 ({noise_size},) on the CPU")
 
 
-def unsupported_reason(D, G, generate_seed, device) -> str | None:
+def unsupported_reason(D, G, generate_noise, device) -> str | None:
     """Why the fast engine cannot train this D and G on ``device`` (a sentence), or None if it can."""
     try:
         info = _describe(D, G, device)
-        if not callable(generate_seed):
-            raise _Unsupported("generate_seed is not callable")
-        _probe_seed(generate_seed, info["seed_size"])
+        if not callable(generate_noise):
+            raise _Unsupported("generate_noise is not callable")
+        _probe_noise(generate_noise, info["noise_size"])
     except _Unsupported as why:
         return str(why)
     return None
@@ -654,22 +652,22 @@ def _np(t):
 class FastGAN:
     """Train ``D`` and ``G`` of listings 03/06/09 one sample at a time, as listing 08's ``train_gan``.
 
-    ``FastGAN(D, G, generate_seed, seed_size).train_epoch(images)`` is one epoch of
-    ``train_gan(D, G, dataset, generate_seed, seed_size)`` over the same images.
+    ``FastGAN(D, G, generate_noise, noise_size).train_epoch(images)`` is one epoch of
+    ``train_gan(D, G, dataset, generate_noise, noise_size)`` over the same images.
     Parameters, Adam state, ``counter`` and ``progress`` are updated in place; the
     parameters' ``.grad`` are left as they were (the listing's next step zeroes them).
     Call ``unsupported_reason`` first; the constructor raises ValueError otherwise.
     """
 
-    def __init__(self, D, G, generate_seed, seed_size: int, chunk: int = CHUNK):
+    def __init__(self, D, G, generate_noise, noise_size: int, chunk: int = CHUNK):
         try:
             info = _describe(D, G, "cpu")
         except _Unsupported as why:
             raise ValueError(f"the fast engine cannot train these models: {why}") from None
-        if seed_size != info["seed_size"]:
-            raise ValueError(f"seed_size {seed_size} does not match G's {info['seed_size']} inputs")
+        if noise_size != info["noise_size"]:
+            raise ValueError(f"noise_size {noise_size} does not match G's {info['noise_size']} inputs")
         self.D, self.G = D, G
-        self.generate_seed, self.seed_size, self.chunk = generate_seed, seed_size, chunk
+        self.generate_noise, self.noise_size, self.chunk = generate_noise, noise_size, chunk
         self.info = info
 
     # -- parameters and optimiser state as numpy views of the torch tensors (fetched anew each
@@ -740,17 +738,17 @@ class FastGAN:
         d_hp, g_hp = hp(info["D"]), hp(info["G"])
         # optimiser steps taken so far (Adam's bias correction needs them; SGD ignores them)
         steps = np.array([float(d_steps[0]) if d_steps else 0.0, float(g_steps[0]) if g_steps else 0.0])
-        S = self.seed_size
+        S = self.noise_size
         N = X.shape[0]
         with progress(None, desc, total=N) as bar:
             for start in range(0, N, self.chunk):
                 n = min(self.chunk, N - start)
                 draws = []
                 for _ in range(2 * n):  # seed_a then seed_b per image, as listing 08 draws them
-                    draws.append(self.generate_seed(S))
+                    draws.append(self.generate_noise(S))
                 seeds = torch.stack(draws).reshape(n, 2, S)
                 if seeds.dtype != torch.float32:
-                    raise ValueError(f"generate_seed returned {seeds.dtype}, expected float32")
+                    raise ValueError(f"generate_noise returned {seeds.dtype}, expected float32")
                 seeds = seeds.contiguous().numpy()
                 d_losses = np.empty(2 * n, np.float32)
                 g_losses = np.empty(n, np.float32)

@@ -28,27 +28,18 @@ CHECKPOINT_DIR = Path(os.environ.get(settings.CHECKPOINTS_ENV) or PROJECT_ROOT /
 # Logs of make figures' background trainings.
 LOG_DIR = PROJECT_ROOT / "_build" / "logs"
 
-# What the running listing or notebook uses, noted by cli.parse_args (None: the settings' default).
-_RUN = {"seed": None, "limit": None, "data": None}
-
-
-def note_run(seed: int, limit: int | None, data: str | None) -> None:
-    """Remember the seed, image limit and data source of this process's run (cli.parse_args)."""
-    _RUN.update(seed=seed, limit=limit, data=data)
-
-
-def run_name(data=None, seed: int | None = None, limit: int | None = None) -> str | None:
+def run_name(data=None, seed: int | None = None, limit: int | None = None, source: str | None = None) -> str | None:
     """None for the reference configuration, else the name of this run's folder under _build/runs.
 
-    ``data`` is an MnistData, or None for the data source of this run (loaded once per process).
+    The one function that names a run's folder. ``data`` is an MnistData, or None for the
+    data ``source`` (None: the settings' source; loaded once per process); ``seed`` None
+    is the settings' 随机数种子; ``limit`` the images used (None: all).
     """
     from .data import load_mnist
 
-    seed = _RUN["seed"] if seed is None else seed
     seed = settings.seed() if seed is None else seed
-    limit = _RUN["limit"] if limit is None else limit
     if data is None:
-        data = load_mnist(settings.data_source(_RUN["data"]), quiet=True)
+        data = load_mnist(settings.data_source(source), quiet=True)
     used = len(data) if limit is None else min(limit, len(data))
     if not QUICK and seed == REFERENCE_SEED and used == len(data) and data.is_full_mnist:
         return None

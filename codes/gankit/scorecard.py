@@ -34,7 +34,7 @@ halves hold 500 images, so anchors and the k-NN metrics use at most 500.
 Python::
 
     from gankit.scorecard import score_generator, score_anchors
-    card = score_generator(G, generate_random_seed, 100, data_source="builtin")
+    card = score_generator(G, generate_normal_noise, 100, data_source="builtin")
 
 Scoring the trained checkpoints of the book's models is an experiment:
 ``python -m experiments.evaluate`` (``make evaluate``).

@@ -17,10 +17,10 @@ FIGURES_ENV = "GANBOOK_FIGURES"
 RESULTS_ENV = "GANBOOK_RESULTS"
 
 DATA_CHOICES = "a .csv file, a folder with MNIST IDX files, 'download', 'builtin' or 'auto'"
-DATA_HELP = (f"MNIST source: a .csv file, a folder with MNIST IDX files, 'download', "
-             f"'builtin' (5,000-image subset) or 'auto' (${DATA_ENV})")
-DEVICE_HELP = f"auto (CUDA, then Apple MPS, then CPU), cuda, mps or cpu (${DEVICE_ENV})"
-SEED_HELP = f"随机数种子 (random seed) of weights and noise, 0 to 2**32 - 1 (${SEED_ENV})"
+DATA_HELP = (f"MNIST 数据来源：.csv 文件、存放 MNIST IDX 文件的文件夹、download（下载）、"
+             f"builtin（内置的 5000 张子集）或 auto（${DATA_ENV}）")
+DEVICE_HELP = f"auto（依次尝试 CUDA、Apple MPS、CPU）、cuda、mps 或 cpu（${DEVICE_ENV}）"
+SEED_HELP = f"随机数种子，决定初始权重与噪声，0 到 2**32 - 1（${SEED_ENV}）"
 MAX_SEED = 2**32 - 1  # torch.manual_seed accepts more, numpy's seed no more than this
 
 TRUE_WORDS = ("1", "true", "yes", "on")
