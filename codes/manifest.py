@@ -78,5 +78,10 @@ def read() -> dict[str, BookModel]:
     return {entry["name"]: _model(entry) for entry in entries}
 
 
+def trained_by(listing: str) -> BookModel:
+    """The model of the book that ``listing`` (a file name) trains."""
+    return next(m for m in MODELS.values() if m.listing == listing)
+
+
 MODELS = read()
 GANS = {name: m for name, m in MODELS.items() if m.G is not None}  # the models with a generator

@@ -9,7 +9,7 @@ import chapter_2_3_2_11 as L11
 from chapter_2_3_2_09 import generate_normal_noise
 import gankit
 from experiments import grid, remedies, samples
-from experiments.models import all_models
+from experiments.registry import all_models
 from gankit.scorecard import sample_generator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -56,11 +56,12 @@ def test_reference_epochs_are_those_make_figures_trains():
     spec = importlib.util.spec_from_file_location("make_figures", ROOT / "tools" / "make_figures.py")
     make_figures = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_figures)
-    prefix = {"chapter_2_3_2_08.py": "gan", "chapter_2_3_2_09.py": "improved-gan",
-              "chapter_2_3_2_10.py": "remedy-feature-matching", "chapter_2_3_2_11.py": "conv-gan"}
+    import manifest
+
+    prefix = {m.listing: m.run for m in manifest.GANS.values()}
     epochs = samples.reference_epochs()
     assert {prefix[listing]: e for listing, e, _ in make_figures.PRETRAIN} == {p: epochs[p] for p in prefix.values()}
-    assert epochs["conv-gan"] == L11.EPOCHS
+    assert epochs[manifest.trained_by("chapter_2_3_2_11.py").run] == L11.EPOCHS
     # equal CPU time within an experiment: minibatch discrimination trains half the remedies' epochs
     assert epochs["remedy-minibatch-discrim"] * 2 == epochs["remedy-ttur"] == remedies.FULL["epochs"]
 

@@ -12,7 +12,7 @@ import torch
 
 import gankit
 from experiments import evaluate as experiment
-from experiments.models import all_models
+from experiments.registry import all_models
 from gankit import classifier as clf
 from gankit import metrics
 from gankit import scorecard as ev

@@ -48,6 +48,7 @@ import numpy as np  # noqa: E402
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
+import manifest  # noqa: E402
 from gankit import CheckpointError, Checkpoints, RunName, load_mnist, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
 from gankit.storage import atomic_write_bytes  # noqa: E402
@@ -78,18 +79,20 @@ class Model:
     train_hint: str  # how to make the checkpoint
 
 
-MODELS = (
-    Model("gan", "第一个 GAN", "gan", "chapter_2_3_2_06", "Generator",
-          ("chapter_2_3_2_03.py", "chapter_2_3_2_04.py", "chapter_2_3_2_06.py", "chapter_2_3_2_08.py"),
-          "uniform", 1, tuple(range(1, 11)), "python3 codes/chapter_2_3_2_08.py --epochs 10"),
-    Model("improved-gan", "改良 GAN", "improved-gan", "chapter_2_3_2_09", "ImprovedGenerator",
-          ("chapter_2_3_2_03.py", "chapter_2_3_2_06.py", "chapter_2_3_2_08.py", "chapter_2_3_2_09.py"),
-          "normal", 100, (10,), "python3 codes/chapter_2_3_2_09.py --epochs 10"),
-    Model("feature-matching", "特征匹配", "remedy-feature-matching", "chapter_2_3_2_10",
-          "FeatureMatchingGenerator",
-          ("chapter_2_3_2_03.py", "chapter_2_3_2_06.py", "chapter_2_3_2_09.py", "chapter_2_3_2_10.py"),
-          "normal", 100, (20,), "python3 codes/chapter_2_3_2_10.py"),
-)
+def _distribution(noise) -> str:
+    """``uniform`` or ``normal``: what the model's noise function draws (PyTorch's random state is kept)."""
+    with torch.random.fork_rng(devices=[]):
+        x = noise(10000)
+    return "uniform" if float(x.min()) >= 0 and float(x.max()) < 1 else "normal"
+
+
+def from_manifest(m: manifest.BookModel) -> Model:
+    """The export of a model with a widget, as the book's manifest declares it."""
+    return Model(m.name, m.label, m.run, m.G.__module__, m.G.__name__, m.modules, _distribution(m.noise),
+                 m.noise_size, m.widget_epochs, f"python3 codes/{m.listing} --epochs {m.book_epochs}")
+
+
+MODELS = tuple(from_manifest(m) for m in manifest.GANS.values() if m.widget)
 MODEL_KEYS = tuple(m.key for m in MODELS)
 DATA_NAMES = {"idx": "MNIST", "download": "MNIST", "csv": "MNIST（CSV 文件）", "builtin": "MNIST 内置子集"}
 

@@ -3,9 +3,9 @@
 1. Says what it uses: data, 随机数种子, device, engine, and where the outputs go:
    the reference configuration (full MNIST, seed 0) writes the book's own figures,
    results and notebooks; any other writes to ``_build/runs/<data>-seed<seed>/``.
-2. Trains the GANs the notebooks show (the first GAN 10 epochs, saving every epoch;
-   the improved GAN 10 epochs; listing 10, 20 epochs; listing 11, 8) in parallel processes with one
-   thread each, showing each one's epochs and an estimate of the time left.
+2. Trains the GANs the notebooks show, each to the last epoch the book shows (the book's
+   manifest, codes/manifest.toml), in parallel processes with one thread each, showing each
+   one's epochs and an estimate of the time left.
    Existing checkpoints are loaded instead (``--retrain`` or ``RETRAIN=1`` trains again).
 3. Executes the notebooks (reference: in place, in book/), with an estimate from
    the last run's times; they load the checkpoints and write the figures.
@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "codes"))
 
 import gankit  # noqa: E402
+import manifest  # noqa: E402
 from gankit import catalog, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
 
@@ -35,8 +36,7 @@ NOTEBOOKS = catalog.notebooks()
 # every figure of the chapter but those of a long experiment (made by a make target, see catalog)
 FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswith("make ")]
 # (listing, epochs, what it is): the trainings the notebooks load
-PRETRAIN = [("chapter_2_3_2_08.py", 10, "first GAN"), ("chapter_2_3_2_09.py", 10, "improved GAN"),
-            ("chapter_2_3_2_10.py", 20, "listing 10"), ("chapter_2_3_2_11.py", 8, "listing 11")]
+PRETRAIN = [(m.listing, m.book_epochs, m.label) for m in manifest.GANS.values()]
 TIMES = paths.LOG_DIR / "make_figures_times.json"  # seconds each stage took last time, for estimates
 POLL_SECONDS = 15
 

@@ -3,7 +3,8 @@
 ``gankit`` (below) never imports the listings; the listings use ``gankit``; the
 experiments import both:
 
-- ``models``    every model of the book by name (first GAN, improved GAN, ablation variants, remedies)
+- ``models``    the experiments' Arm; the chapter's models from the book's manifest (``codes/manifest.toml``)
+- ``registry``  every model of the book by name (first GAN, improved GAN, ablation variants, remedies)
 - ``grid``      one runner: models x 随机数种子 in parallel processes, saved as it goes, scored
 - ``ablation``  the first and improved GAN over seeds, and the five fixes one at a time
 - ``remedies``  remedies for mode collapse (section 8), against a goal

@@ -39,6 +39,7 @@ import torch
 
 import gankit
 import chapter_2_3_2_11 as L11
+import manifest
 from chapter_2_3_2_09 import generate_normal_noise
 from gankit.data import source_description
 from gankit.metrics import summarise, with_min_share
@@ -47,7 +48,7 @@ from gankit.storage import read_json
 from gankit.tables import headers, markdown, metric_cells
 
 from . import grid
-from .models import BATCHES, Arm
+from .models import BATCHES, Arm, book_arm
 
 NAME = "conv_gan"
 TABLE_FILE = "conv_gan.md"
@@ -68,13 +69,13 @@ QUICK = {"seeds": [0], "epochs": 1, "longer_seeds": [0], "longer_epochs": 2, "li
 TABLE_METRICS = ["min_share", "kl_uniform", "inception_score", "fid", "recall", "coverage", "memorised_share"]
 SOURCES = "Radford et al. 2016; Lim & Ye 2017; Miyato et al. 2018; Heusel et al. 2017; Yazici et al. 2019"
 
-CONV_GAN = Arm("conv-gan", "convolutional GAN (listing 11), moving average of G scored", "卷积 GAN（清单 11）",
-               L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise, NOISE_SIZE, "conv-gan",
-               BATCHES, SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE, draws="average")
+BOOK_MODEL = manifest.trained_by("chapter_2_3_2_11.py")
+CONV_GAN = book_arm(BOOK_MODEL, BOOK_MODEL.name, "convolutional GAN (listing 11), moving average of G scored",
+                    "卷积 GAN（清单 11）", BATCHES, source=SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE)
 # the same runs (same prefix, classes and loop: the same checkpoints), G itself scored
 WITHOUT_AVERAGE = Arm("conv-gan-raw", "the same runs, G itself scored (no moving average)",
                       "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise,
-                      NOISE_SIZE, "conv-gan", BATCHES, SOURCES, cost=0.1, batch_size=L11.BATCH_SIZE)
+                      NOISE_SIZE, BOOK_MODEL.run, BATCHES, SOURCES, cost=0.1, batch_size=L11.BATCH_SIZE)
 ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE)}
 
 

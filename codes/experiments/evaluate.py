@@ -27,7 +27,7 @@ from gankit.metrics import console_table
 from gankit.scorecard import ANCHOR_LABELS, DEFAULT_N, build_reference, score_anchors, score_generator
 from gankit.storage import check_writable, read_json, write_json
 
-from .models import all_models
+from .registry import all_models
 
 SCORES_FILE = "scores.json"
 CHAPTER_EPOCHS = (1, 10)  # the epochs the chapter shows; the last saved epoch is scored too

@@ -1,9 +1,10 @@
 """Every model of the book by name: what to build, how to train it, how to draw samples.
 
 An ``Arm`` is one model configuration of an experiment. The chapter's own
-models are defined here; the ablation variants and the remedies are defined
-in their experiments and join the registry through ``all_models()``, keyed
-by their checkpoint prefix (the first part of a run name).
+models come from the book's manifest (``codes/manifest.toml``, read by ``manifest``); the
+ablation variants and the remedies are defined in their experiments and join the registry
+through ``experiments.registry.all_models()``, keyed by their checkpoint prefix (the first part
+of a run name).
 """
 from __future__ import annotations
 
@@ -13,11 +14,7 @@ from typing import Callable
 import torch
 from torch import nn
 
-from chapter_2_3_2_03 import Discriminator
-from chapter_2_3_2_04 import generate_random
-from chapter_2_3_2_06 import Generator
-from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise
-from chapter_2_3_2_10 import BatchDiscriminator, FeatureMatchingGenerator
+import manifest
 
 PER_SAMPLE, BATCHES = "samples", "batches"  # listing 08's train_gan, listing 10's train_gan_batches
 
@@ -90,19 +87,17 @@ def _distribution(noise) -> str:
     return "uniform" if float(x.min()) >= 0 and float(x.max()) < 1 else "normal"
 
 
-FIRST_GAN = Arm("gan", "first GAN (MSE, SGD, Sigmoid, 1 uniform noise value)", "第一个 GAN（清单 03、06）",
-                Discriminator, Generator, generate_random, 1, "gan")
-IMPROVED_GAN = Arm("improved", "all five (listing 09)", "五项全改（清单 09）",
-                   ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise, 100, "improved-gan",
-                   cost=2.25)
-FEATURE_MATCHING = Arm("feature-matching", "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
-                       BatchDiscriminator, FeatureMatchingGenerator, generate_normal_noise, 100,
-                       "remedy-feature-matching", BATCHES, "Salimans et al. 2016")
+def book_arm(model: manifest.BookModel, name: str, label: str, label_zh: str, trainer: str = PER_SAMPLE,
+             **more) -> Arm:
+    """The experiments' Arm of a model of the book: its classes, noise and run from the manifest."""
+    return Arm(name, label, label_zh, model.D, model.G, model.noise, model.noise_size, model.run, trainer,
+               draws=model.draws, **more)
 
 
-def all_models() -> dict[str, Arm]:
-    """Every model of the book, keyed by checkpoint prefix, in the order the book meets them."""
-    from . import ablation, conv_gan, remedies
-
-    arms = [FIRST_GAN, IMPROVED_GAN, *ablation.VARIANTS.values(), *remedies.REMEDIES.values(), conv_gan.CONV_GAN]
-    return {arm.prefix: arm for arm in arms}
+_FIRST, _IMPROVED, _FEATURES = (manifest.trained_by(f"chapter_2_3_2_{n}.py") for n in ("08", "09", "10"))
+FIRST_GAN = book_arm(_FIRST, _FIRST.name, "first GAN (MSE, SGD, Sigmoid, 1 uniform noise value)",
+                     "第一个 GAN（清单 03、06）")
+# the ablation's row of all five fixes together: the improved GAN of listing 09
+IMPROVED_GAN = book_arm(_IMPROVED, "improved", "all five (listing 09)", "五项全改（清单 09）", cost=2.25)
+FEATURE_MATCHING = book_arm(_FEATURES, _FEATURES.name, "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
+                            BATCHES, source="Salimans et al. 2016")

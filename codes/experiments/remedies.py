@@ -51,7 +51,7 @@ from gankit.storage import read_json
 from gankit.tables import headers, markdown, metric_cells
 
 from . import ablation, grid
-from .models import BATCHES, FEATURE_MATCHING, IMPROVED_GAN, Arm, improved_hidden
+from .models import BATCHES, FEATURE_MATCHING, FIRST_GAN, IMPROVED_GAN, Arm, improved_hidden
 
 NAME = "remedies"
 TABLE_FILE = "remedies.md"  # the full table (notebook 4)
@@ -280,7 +280,7 @@ def analyse(data: dict, base: dict) -> dict:
 
 
 # ------------------------------------------------------------------ the table
-BASELINE_LABELS = {"gan": "第一个 GAN（清单 08，逐个样本）", "improved": "改良 GAN（清单 09，逐个样本）"}
+BASELINE_LABELS = {FIRST_GAN.name: "第一个 GAN（清单 08，逐个样本）", IMPROVED_GAN.name: "改良 GAN（清单 09，逐个样本）"}
 
 
 def _budget_cell(runs: list[dict]) -> str:

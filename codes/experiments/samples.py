@@ -5,7 +5,7 @@ Command line (``make samples``)::
     PYTHONPATH=codes python -m experiments.samples                  # the model names, one a line
     PYTHONPATH=codes python -m experiments.samples --model conv-gan -n 1000 --out samples.npy [--seed 0]
 
-The names are the models' checkpoint prefixes (``experiments.models.all_models``,
+The names are the models' checkpoint prefixes (``experiments.registry.all_models``,
 the first part of a run name), in the order the book meets them. The model is
 the run the rest of the project trains and loads (``grid.train``): the data of
 ``--data`` (``$GANBOOK_DATA``, else the built-in default), 随机数种子 ``--seed``
@@ -35,18 +35,22 @@ from gankit.storage import StorageError, atomic_write_bytes, check_writable
 
 from . import grid
 from .evaluate import load_generator
-from .models import Arm, all_models
+from .models import Arm
+from .registry import all_models
 
 SUFFIX = ".npy"  # numpy.save's format
 MAKE = "make samples MODEL=<name> N=<n> OUT=<file.npy>"
 
 
 def reference_epochs() -> dict[str, int]:
-    """{model name: epochs} of the book's own run of each model: the first group of the book's
-    budget that trains it, in the experiments that define the models (ablation, remedies, conv_gan)."""
+    """{model name: epochs} of the book's own run of each model: the epochs the book shows for the
+    chapter's models (the manifest), else the first group of the book's budget that trains it, in
+    the experiments that define the models (ablation, remedies, conv_gan)."""
+    import manifest
+
     from . import ablation, conv_gan, remedies
 
-    epochs = {}
+    epochs = {m.run: m.book_epochs for m in manifest.GANS.values()}
     for experiment in (ablation.EXPERIMENT, remedies.EXPERIMENT, conv_gan.EXPERIMENT):
         for group in experiment.groups(dict(experiment.full)).values():
             for name in group["arms"]:

@@ -55,19 +55,6 @@ FIGURES = {f.name: f for f in [
     Figure("2-73", "2-73", "make conv-gan"),
 ]}
 
-# (loss figure, output figure) of listings 08 and 09 for the chapter's runs: (prefix, epochs) -> names
-GAN_FIGURES = {
-    ("gan", 1): ("2-62", "2-63"),
-    ("gan", 10): ("gan-losses-10-epochs", "2-64"),
-    ("improved-gan", 10): ("improved-gan-losses-10-epochs", "2-66"),
-}
-
-
-def figure_names(prefix: str, epochs: int) -> tuple[str, str]:
-    """(loss figure, output figure) file names of a GAN run; other runs get descriptive names."""
-    return GAN_FIGURES.get((prefix, epochs), (f"{prefix}-losses-{epochs}-epochs", f"{prefix}-outputs-{epochs}-epochs"))
-
-
 def is_known(name: str) -> bool:
     """A registered figure, or a descriptive name of a run outside the chapter's settings."""
     return name in FIGURES or name.endswith("-epochs")

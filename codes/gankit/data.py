@@ -32,8 +32,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from . import paths
-from .paths import PROJECT_ROOT
+from .root import PROJECT_ROOT, relative
 from .settings import DATA_ENV
 
 DOWNLOAD_ROOT = PROJECT_ROOT / "data"
@@ -279,7 +278,7 @@ def _to_data(labels, pixels, source, kind, is_subset=False, location="") -> Mnis
 
 
 def _display(path: Path) -> str:
-    return paths.relative(path)
+    return relative(path)
 
 
 _LOADED: dict = {}  # (source, split, device) -> MnistData: each split is read once per process

@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 
 from . import settings
+from .root import PROJECT_ROOT, relative  # noqa: F401 (paths.relative, paths.PROJECT_ROOT)
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 try:
     QUICK = settings.quick()
 except settings.SettingError:  # importing never fails: each script's settings.check() names the variable
@@ -68,10 +68,3 @@ def results_dir(name: str | None = ...) -> Path:
 def notebook_dir(name: str | None = ...) -> Path:
     """Where make figures writes this run's executed notebooks: book/ for the reference."""
     return run_root(run_name() if name is ... else name) / "book"
-
-
-def relative(path) -> str:
-    """A path as printed in logs and notebooks: relative to the project when inside it."""
-    path = Path(path).resolve()
-    shown = os.path.relpath(path, PROJECT_ROOT)
-    return str(path) if shown.startswith(os.path.join("..", "..")) else shown
