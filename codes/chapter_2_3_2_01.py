@@ -9,5 +9,5 @@ import matplotlib.pyplot as plt
 import gankit
 
 if __name__ == "__main__":
-    run = gankit.start("代码清单 01：本节用到的库。打印 PyTorch 的版本与所用的设备。")
+    run = gankit.start("代码清单 01：打印 PyTorch 的版本与所用的设备。")
     print("PyTorch", torch.__version__, "| 设备：", run.device)

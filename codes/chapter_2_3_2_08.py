@@ -8,7 +8,8 @@ from chapter_2_3_2_06 import Generator
 EPOCHS = 1  # 训练的轮次：先训练 1 个轮次；--epochs 10 再训练 9 个轮次
 
 
-def train_gan(D, G, mnist_dataset, generate_noise=generate_random, noise_size=1):
+def train_gan(D, G, mnist_dataset, generate_noise=generate_random,
+              noise_size=1):
     """一个轮次：对每个真实样本，依次完成训练 GAN 的 3 个步骤。"""
     samples = gankit.progress(mnist_dataset, "GAN")
     for label, image_data_tensor, target_tensor in samples:
@@ -37,8 +38,8 @@ def plot_generated(G, generate_noise=generate_random, noise_size=1, count=6):
 
 
 if __name__ == "__main__":
-    run = gankit.start("代码清单 08：训练第一个 GAN（1 个轮次后：图2-62、图2-63；"
-                       "10 个轮次后：图2-64）。", epochs=EPOCHS, engine=True)
+    run = gankit.start("代码清单 08：训练第一个 GAN（图2-62、图2-63、图2-64）。",
+                       epochs=EPOCHS, engine=True)
     mnist_dataset = MnistDataset(run.data, run.limit)
     torch.manual_seed(run.seed)
     print("随机数种子：", run.seed)
