@@ -36,7 +36,6 @@ import hashlib
 import importlib
 import io
 import json
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,7 +52,7 @@ from gankit import CheckpointError, Checkpoints, RunName, load_mnist, paths, set
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
 from gankit.storage import atomic_write_bytes  # noqa: E402
 
-WIDGETS_ENV = "GANBOOK_WIDGETS"
+WIDGETS_ENV = settings.WIDGETS_ENV
 WEIGHTS = Path("_static") / "widgets" / "weights"  # where the book's widgets read them (gan_widgets.js)
 DTYPE = "<f2"  # little-endian IEEE float16: 11 significant bits, half the bytes of float32
 FORMAT = ("little-endian IEEE 754 float16; the tensors of each layer one after another, in the "
@@ -103,7 +102,7 @@ class ExportError(RuntimeError):
 
 def default_out(run: str | None) -> Path:
     """``$GANBOOK_WIDGETS``, else ``_static/widgets/weights`` of the run's folder (the project for the reference)."""
-    return Path(os.environ.get(WIDGETS_ENV) or paths.run_root(run) / WEIGHTS)
+    return Path(settings.folder(WIDGETS_ENV) or paths.run_root(run) / WEIGHTS)
 
 
 # ------------------------------------------------------------------- networks
@@ -397,7 +396,7 @@ def main(argv=None) -> int:
                 raise ExportError(f"--run {item!r}: write MODEL=RUN with MODEL one of {', '.join(MODEL_KEYS)}")
             runs[model] = run
         data = None
-        if len(runs) < len(MODELS) or args.classifier is None or not (args.out or os.environ.get(WIDGETS_ENV)):
+        if len(runs) < len(MODELS) or args.classifier is None or not (args.out or settings.folder(WIDGETS_ENV)):
             data = load_mnist(settings.data_source(args.data), quiet=True)
         for model in MODELS:
             if model.key not in runs:

@@ -156,8 +156,7 @@ def main() -> int:
     except CLEAR_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    paths.note_run(seed, None, settings.data_source())
-    run = paths.run_name(data)
+    run = paths.run_name(data, seed)
     status = check_outputs(run)  # before any training
     if status:
         return status

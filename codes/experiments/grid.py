@@ -316,12 +316,7 @@ def run_folder_name(args, data, budget: dict, experiment: "Experiment") -> str |
     seed 0, not quick), else the run folder's name under _build/runs (``gankit.paths``)."""
     default = experiment.quick if args.quick or paths.QUICK else experiment.full
     own_budget = any(budget.get(k) != default.get(k) for k in budget if k != "data")
-    limit = budget.get("limit")
-    name = paths.run_name(data, args.sample_seed, limit)
-    if name is None and not (args.quick or own_budget):
-        return None
-    used = len(data) if limit is None else min(limit, len(data))
-    return name or f"{data.key(used)}-seed{args.sample_seed}"
+    return paths.run_name(data, args.sample_seed, budget.get("limit"), own=args.quick or own_budget)
 
 
 def results_folder(args, name: str | None) -> Path:

@@ -153,11 +153,7 @@ def run_folder(data, budget: dict, quick: bool) -> str | None:
     """None for the reference run (full MNIST, the book's budget, not quick), else the name of
     this run's folder under _build/runs (as ``experiments.grid.run_folder_name``)."""
     own_budget = any(budget.get(k) != FULL.get(k) for k in FULL)
-    name = paths.run_name(data, 0, budget.get("limit"))
-    if name is None and not (quick or own_budget):
-        return None
-    used = len(data) if budget.get("limit") is None else min(budget["limit"], len(data))
-    return name or f"{data.key(used)}-seed0"
+    return paths.run_name(data, 0, budget.get("limit"), own=quick or own_budget)
 
 
 def main(argv=None) -> int:

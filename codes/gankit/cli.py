@@ -138,7 +138,7 @@ def _check_folders(parser, args, training: bool) -> None:
     a training listing loads its data here, once (``load_mnist`` keeps it for the listing).
     """
     try:
-        if args.out or os.environ.get(settings.FIGURES_ENV) or training:
+        if args.out or settings.folder(settings.FIGURES_ENV) or training:
             check_writable(args.run.figure_dir(), FIGURES_FLAG)
         if training:
             check_writable(args.checkpoints, CHECKPOINTS_FLAG)

@@ -33,6 +33,7 @@ import pandas as pd
 import torch
 
 from .root import PROJECT_ROOT, relative
+from . import settings
 from .settings import DATA_ENV
 
 DOWNLOAD_ROOT = PROJECT_ROOT / "data"
@@ -294,7 +295,7 @@ def load_mnist(source: str | os.PathLike | None = None, split: str = "train", qu
     if split not in IDX_FILES:
         raise ValueError(f"split must be 'train' or 'test', not {split!r}")
     if source is None or str(source) in ("", "auto"):
-        source = os.environ.get(DATA_ENV) or "auto"
+        source = settings.data_variable()
     source = str(source)
     key = (source, split, str(torch.get_default_device()), _stamp(source))
     if key not in _LOADED:

@@ -1,12 +1,12 @@
 """Device choice and seeding (d2l's ``try_gpu`` idea, with a clear error when asked for too much)."""
 from __future__ import annotations
 
-import os
 import random
 
 import numpy as np
 import torch
 
+from . import settings
 from .settings import DEVICE_ENV
 CHOICES = ("auto", "cuda", "mps", "cpu")
 
@@ -22,7 +22,7 @@ def _mps_available() -> bool:
 
 def choose_device(name: str | None = None) -> torch.device:
     """CUDA, then Apple MPS, then CPU for ``auto``; an explicit choice must exist."""
-    name = (name or os.environ.get(DEVICE_ENV) or "auto").lower()
+    name = (name or settings.device()).lower()
     base = name.split(":")[0]
     if base not in CHOICES:
         raise DeviceError(f"unknown device {name!r} (--device or ${DEVICE_ENV}); choose one of {', '.join(CHOICES)}.")

@@ -10,7 +10,6 @@ reader's run never rewrites what the book shows; ``make book RUN=<name>``
 builds the book from such a folder. ``GANBOOK_FIGURES``, ``GANBOOK_RESULTS``
 and ``GANBOOK_CHECKPOINTS`` move a folder explicitly.
 """
-import os
 from pathlib import Path
 
 from . import settings
@@ -24,16 +23,18 @@ RUNS_DIR = PROJECT_ROOT / "_build" / "runs"
 REFERENCE_SEED = 0
 FIGURES = Path("_static") / "2" / "2.3"  # figures of section 2.3.2, as the book refers to them
 # Trained models; a later run loads them instead of retraining (run names say what determined them).
-CHECKPOINT_DIR = Path(os.environ.get(settings.CHECKPOINTS_ENV) or PROJECT_ROOT / "checkpoints")
+CHECKPOINT_DIR = Path(settings.folder(settings.CHECKPOINTS_ENV) or PROJECT_ROOT / "checkpoints")
 # Logs of make figures' background trainings.
 LOG_DIR = PROJECT_ROOT / "_build" / "logs"
 
-def run_name(data=None, seed: int | None = None, limit: int | None = None, source: str | None = None) -> str | None:
+def run_name(data=None, seed: int | None = None, limit: int | None = None, source: str | None = None,
+             own: bool = False) -> str | None:
     """None for the reference configuration, else the name of this run's folder under _build/runs.
 
     The one function that names a run's folder. ``data`` is an MnistData, or None for the
     data ``source`` (None: the settings' source; loaded once per process); ``seed`` None
-    is the settings' 随机数种子; ``limit`` the images used (None: all).
+    is the settings' 随机数种子; ``limit`` the images used (None: all); ``own``: a folder of its
+    own also for the reference configuration (an experiment with a budget other than the book's).
     """
     from .data import load_mnist
 
@@ -41,7 +42,7 @@ def run_name(data=None, seed: int | None = None, limit: int | None = None, sourc
     if data is None:
         data = load_mnist(settings.data_source(source), quiet=True)
     used = len(data) if limit is None else min(limit, len(data))
-    if not QUICK and seed == REFERENCE_SEED and used == len(data) and data.is_full_mnist:
+    if not (QUICK or own) and seed == REFERENCE_SEED and used == len(data) and data.is_full_mnist:
         return None
     return f"{data.key(used)}-seed{seed}"
 
@@ -53,15 +54,15 @@ def run_root(name: str | None) -> Path:
 
 def figure_dir(name: str | None = ...) -> Path:
     """Where this run's figures go (``$GANBOOK_FIGURES`` overrides)."""
-    if os.environ.get(settings.FIGURES_ENV):
-        return Path(os.environ[settings.FIGURES_ENV])
+    if settings.folder(settings.FIGURES_ENV):
+        return Path(settings.folder(settings.FIGURES_ENV))
     return run_root(run_name() if name is ... else name) / FIGURES
 
 
 def results_dir(name: str | None = ...) -> Path:
     """Where this run's measured numbers and tables go (``$GANBOOK_RESULTS`` overrides)."""
-    if os.environ.get(settings.RESULTS_ENV):
-        return Path(os.environ[settings.RESULTS_ENV])
+    if settings.folder(settings.RESULTS_ENV):
+        return Path(settings.folder(settings.RESULTS_ENV))
     return run_root(run_name() if name is ... else name) / "results"
 
 

@@ -15,6 +15,7 @@ QUICK_ENV = "GANBOOK_QUICK"
 CHECKPOINTS_ENV = "GANBOOK_CHECKPOINTS"
 FIGURES_ENV = "GANBOOK_FIGURES"
 RESULTS_ENV = "GANBOOK_RESULTS"
+WIDGETS_ENV = "GANBOOK_WIDGETS"
 
 DATA_CHOICES = "a .csv file, a folder with MNIST IDX files, 'download', 'builtin' or 'auto'"
 DATA_HELP = (f"MNIST 数据来源：.csv 文件、存放 MNIST IDX 文件的文件夹、download（下载）、"
@@ -84,3 +85,14 @@ def check() -> None:
 def device() -> str:
     """``$GANBOOK_DEVICE``, ``auto`` when unset."""
     return os.environ.get(DEVICE_ENV) or "auto"
+
+
+def data_variable() -> str:
+    """``$GANBOOK_DATA`` as set, ``auto`` when unset (no quick default: ``data_source`` adds it)."""
+    return os.environ.get(DATA_ENV) or "auto"
+
+
+def folder(name: str) -> str | None:
+    """A folder the reader moved with its variable (``CHECKPOINTS_ENV``, ``FIGURES_ENV``,
+    ``RESULTS_ENV``, ``WIDGETS_ENV``), or None where it is unset."""
+    return os.environ.get(name) or None

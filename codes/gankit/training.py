@@ -231,7 +231,7 @@ class Run:
         """Where this run's figures go: ``figures``, else its run folder's (``data``: its MnistData)."""
         if self.figures is not None:
             return Path(self.figures)
-        return paths.figure_dir(paths.run_name(self.data, self.seed, self.limit, data))
+        return paths.figure_dir(paths.run_name(data, self.seed, self.limit, source=self.data))
 
     def save_figure(self, names, fig=None) -> Path:
         """Save the current figure as ``names``: a file name, or {epochs trained: file name}."""
