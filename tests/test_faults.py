@@ -326,15 +326,15 @@ def run_listing(listing: str, argv: list, monkeypatch) -> str:
     return out.getvalue()
 
 
-@pytest.mark.parametrize("listing, limit, printed", [("chapter_2_3_2_05.py", 2, "real image 1:"),
-                                                     ("chapter_2_3_2_09.py", 30, "D(real images)")])
+@pytest.mark.parametrize("listing, limit, printed", [("chapter_2_3_2_05.py", 2, "真实图像 1："),
+                                                     ("chapter_2_3_2_09.py", 30, "D(真实图像)")])
 def test_small_limit_does_not_crash_after_training(tmp_path, monkeypatch, listing, limit, printed):
     """Listing 05 printed 4 real images, listing 09 used 100: an IndexError after all the training."""
     argv = ["--data", "builtin", "--limit", str(limit), "--epochs", "1",
             "--checkpoints", str(tmp_path / "ck"), "--out", str(tmp_path / "fig")]
     out = run_listing(listing, argv + (["--engine", "listing"] if listing.endswith("09.py") else []), monkeypatch)
     assert printed in out
-    assert "real image 2:" not in out  # only the images that exist
+    assert "真实图像 2：" not in out  # only the images that exist
     assert len(list((tmp_path / "ck").rglob("epoch01.pt"))) == 1  # the training was saved
 
 
