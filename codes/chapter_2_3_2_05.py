@@ -17,7 +17,7 @@ def train_on_real_and_noise(D, mnist_dataset):
 
 
 if __name__ == "__main__":
-    run = gankit.start("代码清单 05：训练判别器区分数字与噪声（图2-57）。", epochs=EPOCHS)
+    run = gankit.start("代码清单 05：测试判别器（图2-57）。", epochs=EPOCHS)
     mnist_dataset = MnistDataset(run.data, run.limit)
     torch.manual_seed(run.seed)
     print("随机数种子：", run.seed)

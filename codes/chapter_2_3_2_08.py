@@ -38,7 +38,7 @@ def plot_generated(G, generate_noise=generate_random, noise_size=1, count=6):
 
 
 if __name__ == "__main__":
-    run = gankit.start("代码清单 08：训练第一个 GAN（图2-62、图2-63、图2-64）。",
+    run = gankit.start("代码清单 08：训练 GAN（图2-62、图2-63、图2-64）。",
                        epochs=EPOCHS, engine=True)
     mnist_dataset = MnistDataset(run.data, run.limit)
     torch.manual_seed(run.seed)
