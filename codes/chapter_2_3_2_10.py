@@ -72,7 +72,7 @@ def plot_samples(G, rows=4, cols=8, seed=0):
 
 
 if __name__ == "__main__":
-    run = gankit.start("代码清单 10：小批量与特征匹配（图2-68）。", epochs=EPOCHS)
+    run = gankit.start("代码清单 10：特征匹配（图2-68）。", epochs=EPOCHS)
     mnist_dataset = MnistDataset(run.data, run.limit)
     torch.manual_seed(run.seed)
     print("随机数种子：", run.seed)
