@@ -1,4 +1,4 @@
-"""The book's models, declared once in ``manifest.toml``, with their classes and functions.
+"""The book's models, declared once in ``manifest.toml`` (``BOOK_MANIFEST``), with their classes and functions.
 
 The layer above the listings: ``make figures``, ``make widgets``, ``make samples``, the
 experiments and the tests read the models from here; nothing else spells a model's name or
@@ -8,12 +8,10 @@ manifest's ``more_epochs``.
 from __future__ import annotations
 
 import importlib
-import tomllib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Callable
 
-FILE = Path(__file__).resolve().with_name("manifest.toml")
+from gankit.root import BOOK_MANIFEST, book_models
 
 
 def _load(spec: str | None):
@@ -40,6 +38,7 @@ class BookModel:
     widget: str | bool  # False, "book-epochs" or "every-epoch"
     run: str  # the run prefix of its checkpoints
     draws: str = ""  # the attribute of the trained G that draws the samples ("": G itself)
+    trainer: str = "samples"  # "batches": a loop over mini-batches (listing 10's), else one sample at a time
     modules: tuple = field(default=())  # the listings that define it and its training, in order
 
     @property
@@ -68,14 +67,12 @@ def _model(entry: dict) -> BookModel:
         name=entry["name"], label=entry["label"], listing=entry["listing"], D=D, G=G, noise=noise,
         noise_size=entry.get("noise_size"), epochs=(listing.EPOCHS, *entry.get("more_epochs", [])),
         figures=tuple(entry["figures"]), widget=entry["widget"], run=entry.get("run", entry["name"]),
-        draws=entry.get("draws", ""), modules=tuple(modules))
+        draws=entry.get("draws", ""), trainer=entry.get("trainer", "samples"), modules=tuple(modules))
 
 
 def read() -> dict[str, BookModel]:
     """Every model of the book, by name, in the order the book meets them."""
-    with open(FILE, "rb") as handle:
-        entries = tomllib.load(handle)["model"]
-    return {entry["name"]: _model(entry) for entry in entries}
+    return {entry["name"]: _model(entry) for entry in book_models()}
 
 
 def trained_by(listing: str) -> BookModel:

@@ -71,7 +71,7 @@ SOURCES = "Radford et al. 2016; Lim & Ye 2017; Miyato et al. 2018; Heusel et al.
 
 BOOK_MODEL = manifest.trained_by("chapter_2_3_2_11.py")
 CONV_GAN = book_arm(BOOK_MODEL, BOOK_MODEL.name, "convolutional GAN (listing 11), moving average of G scored",
-                    "卷积 GAN（清单 11）", BATCHES, source=SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE)
+                    "卷积 GAN（清单 11）", source=SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE)
 # the same runs (same prefix, classes and loop: the same checkpoints), G itself scored
 WITHOUT_AVERAGE = Arm("conv-gan-raw", "the same runs, G itself scored (no moving average)",
                       "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise,

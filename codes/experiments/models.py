@@ -87,9 +87,9 @@ def _distribution(noise) -> str:
     return "uniform" if float(x.min()) >= 0 and float(x.max()) < 1 else "normal"
 
 
-def book_arm(model: manifest.BookModel, name: str, label: str, label_zh: str, trainer: str = PER_SAMPLE,
-             **more) -> Arm:
-    """The experiments' Arm of a model of the book: its classes, noise and run from the manifest."""
+def book_arm(model: manifest.BookModel, name: str, label: str, label_zh: str, **more) -> Arm:
+    """The experiments' Arm of a model of the book: its classes, noise, loop and run from the manifest."""
+    trainer = BATCHES if model.trainer == "batches" else PER_SAMPLE
     return Arm(name, label, label_zh, model.D, model.G, model.noise, model.noise_size, model.run, trainer,
                draws=model.draws, **more)
 
@@ -100,4 +100,4 @@ FIRST_GAN = book_arm(_FIRST, _FIRST.name, "first GAN (MSE, SGD, Sigmoid, 1 unifo
 # the ablation's row of all five fixes together: the improved GAN of listing 09
 IMPROVED_GAN = book_arm(_IMPROVED, "improved", "all five (listing 09)", "五项全改（清单 09）", cost=2.25)
 FEATURE_MATCHING = book_arm(_FEATURES, _FEATURES.name, "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
-                            BATCHES, source="Salimans et al. 2016")
+                            source="Salimans et al. 2016")

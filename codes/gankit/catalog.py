@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .paths import PROJECT_ROOT
+from .root import book_models
 
 CODES_DIR = PROJECT_ROOT / "codes"
 BOOK_DIR = PROJECT_ROOT / "book"
@@ -55,9 +56,12 @@ FIGURES = {f.name: f for f in [
     Figure("2-73", "2-73", "make conv-gan"),
 ]}
 
+
 def is_known(name: str) -> bool:
-    """A registered figure, or a descriptive name of a run outside the chapter's settings."""
-    return name in FIGURES or name.endswith("-epochs")
+    """A registered figure, a figure the book's manifest declares for a model (``codes/manifest.toml``),
+    or a descriptive name of a run outside the chapter's settings."""
+    declared = {f for model in book_models() for f in model.get("figures", [])}
+    return name in FIGURES or name in declared or name.endswith("-epochs")
 
 
 def numbered() -> list[Figure]:

@@ -26,6 +26,7 @@ from . import paths
 from .checkpoints import Checkpoints, non_finite
 from .fingerprint import run_fingerprint
 from .bars import progress  # noqa: F401 (gankit.progress)
+from .root import book_models
 from .runs import RunName
 
 ENGINES = ("auto", "listing", "fast")
@@ -196,7 +197,6 @@ def train_gan_epochs(prefix: str, options: TrainingOptions, dataset, D, G, train
 
 # ------------------------------------------------------------------ a listing's run
 MODEL_NAMES = ("D", "G")  # the models of a run, in the order a listing passes them
-BOOK_MANIFEST = paths.PROJECT_ROOT / "codes" / "manifest.toml"  # the book's models, declared once
 
 
 class LoopError(RuntimeError):
@@ -289,14 +289,9 @@ def run_prefix(listing: str) -> str:
     """The checkpoint prefix of a listing's runs: its model's run in the book's manifest
     (``codes/manifest.toml``), else ``listing12`` for a listing ``..._12.py`` the manifest lacks."""
     import re
-    import tomllib
 
     name = Path(listing).name
-    try:
-        with open(BOOK_MANIFEST, "rb") as handle:
-            models = tomllib.load(handle).get("model", [])
-    except (OSError, tomllib.TOMLDecodeError):
-        models = []
+    models = book_models()
     for model in models:
         if model.get("listing") == name:
             return model.get("run", model["name"])
