@@ -11,7 +11,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import Callable
 
-from gankit.root import BOOK_MANIFEST, book_models
+from gankit.root import book_models
 
 
 def _load(spec: str | None):

@@ -18,8 +18,6 @@ from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_08 import train_gan
-from gankit import fast
-from gankit.fingerprint import project_code
 from gankit.training import resolve_engine, run_name
 
 ROOT = Path(__file__).resolve().parents[1]
