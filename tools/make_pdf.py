@@ -11,7 +11,8 @@
 
 Needs Debian's texlive-xetex, texlive-lang-chinese, texlive-latex-extra,
 texlive-fonts-recommended, latexmk, xindy and fonts-noto-cjk (``.ci/run`` installs them).
-The QR code on the title page points to ``$GANBOOK_URL`` (default: ``ganbook_url`` in ``_config.yml``).
+The title page says where the code and notebooks are: at ``$GANBOOK_URL`` (default: ``ganbook_url``
+in ``_config.yml``), with its QR code, once the project has an address; until then, in words.
 """
 from __future__ import annotations
 
@@ -84,7 +85,7 @@ def build(keep_going: bool = False) -> Path:
     """Build the PDF; returns its path."""
     edition = print_edition()
     url = os.environ.get(edition.URL_ENV)
-    if url is not None and not edition.URL_OK.fullmatch(url.strip()):
+    if url is not None and url.strip() and not edition.URL_OK.fullmatch(url.strip()):
         sys.exit(f"error: {edition.URL_ENV}={url!r} is not an address the title page can show: give an "
                  f"http(s) address without spaces, braces, %, #, ~, ^, $ or &, e.g. "
                  f"{edition.URL_ENV}=https://github.com/you/repo")
@@ -135,9 +136,9 @@ def main(argv=None) -> int:
     pages = page_count(pdf)
     print(f"pdf: wrote {os.path.relpath(pdf, ROOT)}: {pages if pages is not None else '?'} pages, "
           f"{pdf.stat().st_size / 1e6:.1f} MB, {time.perf_counter() - start:.1f} s wall, {cpu:.1f} s CPU")
-    if not os.environ.get("GANBOOK_URL"):
-        print("note: the QR code on the title page points to ganbook_url in _config.yml, a placeholder until "
-              "the repository is published; set GANBOOK_URL=https://... to your own address")
+    if not (os.environ.get("GANBOOK_URL") or "").strip():
+        print("note: no address of the code is set (GANBOOK_URL, ganbook_url in _config.yml): the title page "
+              "says in words where the code is; set GANBOOK_URL=https://... once the project has an address")
     return 0
 
 
