@@ -290,7 +290,9 @@ def code_latex(text: str) -> str:
     parts = text.split("/")
     boxes = [rf"\mbox{{{escape(part, 'xelatex')}{'/' if i < len(parts) - 1 else ''}}}"
              for i, part in enumerate(parts) if part or i < len(parts) - 1]
-    return r"\sphinxcode{\sphinxupquote{" + r"\allowbreak{}".join(boxes) + "}}"
+    # some stretch beside the code (no new break): a line of long names is not letter-spaced
+    return (r"\ganbookcodeglue\sphinxcode{\sphinxupquote{" + r"\allowbreak{}".join(boxes)
+            + r"}}\ganbookcodeglue{}")
 
 
 def on_doctree_resolved(app, doctree, docname) -> None:

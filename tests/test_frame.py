@@ -186,6 +186,14 @@ def test_on_a_phone_wide_elements_scroll_in_their_own_box(browser, site, path):
                 return tops.size > 1;
             }).map(el => el.textContent)""")
         assert not broken, f"{path}: cells broken over lines: {broken[:5]}"
+        # a display formula has the width of its block (its equation number does not narrow it)
+        formulas = page.eval_on_selector_all(
+            "article.bd-article div.math", """els => els.map(d => {
+                const c = d.querySelector('mjx-container');
+                return [c ? c.getBoundingClientRect().width : 0, d.getBoundingClientRect().width, d.textContent.trim()];
+            })""")
+        narrow = [f for f in formulas if f[0] < 0.95 * f[1]]
+        assert not narrow, f"{path}: formulas narrower than their block on a phone: {narrow}"
         assert not page.query_selector("#pst-back-to-top"), "a floating button covers the text"
     finally:
         visit.close()
