@@ -146,7 +146,7 @@ def test_nothing_overflows_on_the_desktop(browser, site, path):
     visit = open_page(browser, site, path, DESKTOP)
     try:
         boxes = visit.page.evaluate(WIDE_ELEMENTS)
-        assert any(b["what"] == "table" for b in boxes) and any(b["what"] == "pre" for b in boxes), boxes
+        assert boxes, f"{path}: no listing, table or formula found: the check checks nothing"
         cut = [b for b in boxes if b["scroll"] > b["client"]]
         assert not cut, f"{path} at {DESKTOP}px: boxes wider than their column: {cut}"
         probes = visit.page.evaluate(CODE_PROBE, CODE_COLUMNS)
