@@ -103,12 +103,14 @@ def _mark_tables(app, doctree, docname) -> None:
         return
     from docutils import nodes
 
-    from print_edition import PLUS_MINUS, WIDE_COLUMNS, is_number
+    from print_edition import PLUS_MINUS, SIDEWAYS_COLUMNS, WIDE_COLUMNS, is_number
 
     for table in doctree.findall(nodes.table):
         columns = max((len(list(row.findall(nodes.entry))) for row in table.findall(nodes.row)), default=0)
         if columns >= WIDE_COLUMNS:
             table["classes"].append("book-wide-table")
+        if columns >= SIDEWAYS_COLUMNS:  # printed sideways; on the screen, smaller still
+            table["classes"].append("book-widest-table")
         for entry in table.findall(nodes.entry):
             text = entry.astext().strip()
             if is_number(text) or len(text) <= SHORT_CELL:
