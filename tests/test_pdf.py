@@ -178,6 +178,14 @@ def test_title_page_has_the_address_only_when_one_is_set():
     assert "your-account" not in (ROOT / "_config.yml").read_text(encoding="utf-8"), "a placeholder address"
 
 
+def test_last_page_fill_read_from_the_log():
+    log = "...\nganbook: last page 150.0pt of 600.0pt\n..."
+    assert make_pdf.last_page_fill(log) == 0.25
+    assert make_pdf.last_page_fill("ganbook: last page 0.0pt of 16383.99998pt") == 1.0  # nothing left over
+    assert make_pdf.last_page_fill("no such line") == 1.0
+    assert make_pdf.LINE_SPREADS[0] == "1.3" and len(set(make_pdf.LINE_SPREADS)) == len(make_pdf.LINE_SPREADS)
+
+
 def test_missing_tex_is_one_clear_message(tmp_path):
     env = dict(os.environ, PATH=str(tmp_path))  # no xelatex, latexmk, fc-list on this PATH
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pdf.py")], cwd=ROOT, env=env,
