@@ -97,8 +97,8 @@ def _copy_pdf(app, exception) -> None:
 
 # ------------------------------------------------------------------ tables: numbers that never break
 def _mark_tables(app, doctree, docname) -> None:
-    """HTML only: wide tables get the class book-wide-table, a "mean ± sd" cell two spans (CSS stacks
-    them in a wide table, as the print edition does; _static/book_frame.css)."""
+    """HTML only: wide tables get the class book-wide-table, tables of "mean ± sd" cells book-pm-table and
+    each such cell two spans (CSS stacks them, as the print edition does; _static/book_frame.css)."""
     if app.builder.format != "html":
         return
     from docutils import nodes
@@ -117,6 +117,8 @@ def _mark_tables(app, doctree, docname) -> None:
                 entry["classes"].append("book-nowrap")
         for paragraph in (e.next_node(nodes.paragraph) for e in table.findall(nodes.entry)):
             match = PLUS_MINUS.match(paragraph.astext()) if paragraph is not None else None
+            if match and "book-pm-table" not in table["classes"]:
+                table["classes"].append("book-pm-table")
             if match and len(paragraph.children) == 1 and isinstance(paragraph[0], nodes.Text):
                 del paragraph[0]
                 paragraph += [nodes.inline(match[1], match[1], classes=["book-pm-mean"]), nodes.Text(" "),
