@@ -6,13 +6,18 @@ handlers act for the LaTeX builder only. For the print edition it
 - sets up the page (16开, 185 mm x 260 mm), the fonts (Noto Serif/Sans CJK SC, every font
   embedded as a real font), the captions (the book's own "图2-56 ..." and "代码清单 ..." alone,
   without LaTeX's "图 1:" / "列表 1:") and the title page; the LaTeX side is ``_latex/ganbook.sty``;
-- draws a QR code (segno) of the address of the code and notebooks on the title page: the
-  setting ``ganbook_url`` in ``_config.yml``, overridden by ``$GANBOOK_URL``;
+- says on the title page where the code and the notebooks are: with an address (the one setting
+  ``ganbook_url`` in ``_config.yml``, overridden by ``$GANBOOK_URL``), that address and its QR
+  code (segno); without one (the default, until the project is published), in words: the
+  project's folders and its ``make`` commands, and no address or QR code at all;
 - names the companion notebooks by file (``book/notebook_1_discriminator.ipynb``), since the
   print edition leaves them out: a ``{doc}`` reference to one of them is not a broken link;
-- typesets the wide score tables (``results/tables/*.md``, ``WIDE_COLUMNS`` columns or more) in
-  a print form: smaller type, "mean ± sd" stacked in two lines, and turned sideways when they
-  have ``SIDEWAYS_COLUMNS`` columns or more. The HTML shows the same tables as they are.
+- typesets the score tables (``WIDE_COLUMNS`` columns or more, or with "mean ± sd" cells) in a
+  print form: smaller type, "mean ± sd" stacked in two lines (so "±" never ends a line),
+  numbers right-aligned and unbroken, text ragged-right (never spaced out), and turned sideways
+  when they have ``SIDEWAYS_COLUMNS`` columns or more; other tables keep Sphinx's form with
+  ragged-right cells (``_latex/ganbook.sty``);
+- sets inline code (file names, paths) unbroken, but after a "/".
 """
 from __future__ import annotations
 
@@ -48,9 +53,9 @@ URL_OK = re.compile(r"https?://[^\s{}\\%#~^$&]+")  # what LaTeX's \url takes as 
 
 
 def book_url(config) -> str:
-    """The address of the code and notebooks: $GANBOOK_URL, else the setting ganbook_url."""
-    url = (os.environ.get(URL_ENV) or config.ganbook_url).strip()
-    if not URL_OK.fullmatch(url):
+    """The address of the code and notebooks: $GANBOOK_URL, else the setting ganbook_url; "" when none."""
+    url = (os.environ.get(URL_ENV) or config.ganbook_url or "").strip()
+    if url and not URL_OK.fullmatch(url):
         from sphinx.errors import ConfigError
 
         raise ConfigError(f"{URL_ENV} (or ganbook_url in _config.yml) is {url!r}: give an http(s) address "
@@ -73,6 +78,9 @@ def latex_elements(url: str, facts: dict | None = None) -> dict:
     """The parts of Sphinx's LaTeX template this edition sets."""
     facts = facts or {"section": "", "notebooks": ""}
     shown_url = tex_escape(url).replace("/", r"/\allowbreak{}")
+    # with an address: \ganbookurl and \ganbookqr; without: \ganbookqr is empty, \ifganbookurl false
+    where = (rf"\ganbookurltrue\newcommand\ganbookurl{{\href{{{url}}}{{{shown_url}}}}}" "\n"
+             rf"\newcommand\ganbookqr{{\input{{{QR_FILE}}}}}" "\n") if url else ""
     w, h = PAPER_MM
     m = MARGIN_MM
     return {
@@ -92,8 +100,7 @@ def latex_elements(url: str, facts: dict | None = None) -> dict:
         "extrapackages": r"\usepackage{ganbook}",
         # (after hyperref) links stay clickable but print black; title and authors in the PDF's metadata
         # the address as text (copy and paste give it back, unlike \url's), a line may break after "/"
-        "preamble": (rf"\newcommand\ganbookurl{{\href{{{url}}}{{{shown_url}}}}}" "\n"
-                     rf"\newcommand\ganbookqr{{\input{{{QR_FILE}}}}}" "\n"
+        "preamble": (where +
                      rf"\newcommand\ganbooksection{{{facts['section']}}}" "\n"
                      rf"\newcommand\ganbooknotebooks{{{facts['notebooks']}}}" "\n"
                      r"\hypersetup{hidelinks}\makeatletter"
@@ -149,17 +156,19 @@ def qr_path(app) -> Path:
 
 def on_config_inited(app, config) -> None:
     """The LaTeX settings (the HTML builder ignores them; the builder does not exist yet)."""
-    elements = latex_elements(book_url(config), book_facts(app.confdir, config.root_doc))
+    url = book_url(config)
+    elements = latex_elements(url, book_facts(app.confdir, config.root_doc))
     elements.update(config.latex_elements or {})  # _config.yml may still override any of them
     config.latex_elements = elements
     config.latex_additional_files = [*config.latex_additional_files, str(LATEX_DIR / "ganbook.sty"),
-                                     str(qr_path(app))]
+                                     *([str(qr_path(app))] if url else [])]
     config.latex_table_style = ["booktabs"]
 
 
 def on_builder_inited(app) -> None:
-    if app.builder.name == "latex":
-        write_qr(book_url(app.config), qr_path(app))
+    url = book_url(app.config)
+    if app.builder.name == "latex" and url:
+        write_qr(url, qr_path(app))
 
 
 # ------------------------------------------------------------------ notebooks, named by file
@@ -201,8 +210,11 @@ def cell_latex(entry: nodes.Element) -> str:
         return rf"\ganbookpm{{{tex_escape(match[1])}}}{{{tex_escape(match[2])}}}"
     parts = []
     for child in entry.findall(nodes.Text):
-        piece = tex_escape(str(child))
         parent = child.parent
+        if isinstance(parent, nodes.raw):  # already LaTeX (inline code, see code_latex)
+            parts.append(str(child))
+            continue
+        piece = tex_escape(str(child))
         if isinstance(parent, nodes.strong):
             piece = rf"\textbf{{{piece}}}"
         elif isinstance(parent, nodes.literal):
@@ -211,27 +223,42 @@ def cell_latex(entry: nodes.Element) -> str:
     return "".join(parts).strip()
 
 
+NUMBER = re.compile(r"^\s*(?:[<>≤≥≈~]\s*)?-?[\d.,]+\s*%?\s*$")  # "0.071", "< 75.6", "60,000", "5%"
+
+
+def is_number(text: str) -> bool:
+    return bool(NUMBER.match(text) or PLUS_MINUS.match(text))
+
+
 def table_rows(table: nodes.table):
     """(header rows, body rows, alignments) of a docutils table, each row a list of LaTeX cells."""
-    head, body = [], []
-    aligns = []
+    head, body, texts = [], [], []
+    right = []
     for group in table.findall(nodes.thead):
         for row in group.findall(nodes.row):
             head.append([cell_latex(e) for e in row.findall(nodes.entry)])
-            # numbers keep their width ("r"); text columns share what is left and wrap (tabulary "L")
-            aligns = ["r" if "text-right" in e.get("classes", []) else "L" for e in row.findall(nodes.entry)]
+            right = ["text-right" in e.get("classes", []) for e in row.findall(nodes.entry)]
     for group in table.findall(nodes.tbody):
         for row in group.findall(nodes.row):
-            body.append([cell_latex(e) for e in row.findall(nodes.entry)])
+            entries = list(row.findall(nodes.entry))
+            body.append([cell_latex(e) for e in entries])
+            texts.append([e.astext().strip() for e in entries])
+    # a column of numbers keeps its width and never breaks ("r"); a right-aligned column of words
+    # wraps, ragged-left ("R"); the other columns share what is left and wrap, ragged-right ("L")
+    aligns = []
+    for col, is_right in enumerate(right):
+        cells = [row[col] for row in texts if col < len(row) and row[col]]
+        aligns.append("L" if not is_right else "r" if all(is_number(c) for c in cells) else "R")
     return head, body, aligns
 
 
 def print_table(table: nodes.table, note: str = "") -> str:
-    """LaTeX of the print form of a wide table (and of ``note``, plain text, below it)."""
+    """LaTeX of the print form of a score table (and of ``note``, plain text, below it)."""
     head, body, aligns = table_rows(table)
     columns = max(len(r) for r in head + body)
     aligns = (aligns + ["L"] * columns)[:columns]
-    env = "ganbooksideways" if columns >= SIDEWAYS_COLUMNS else "ganbookwide"
+    env = ("ganbooksideways" if columns >= SIDEWAYS_COLUMNS else "ganbookwide" if columns >= WIDE_COLUMNS
+           else "ganbooktable")
     lines = [rf"\begin{{{env}}}", rf"\begin{{tabulary}}{{\linewidth}}{{@{{}}{''.join(aligns)}@{{}}}}", r"\toprule"]
     for row in head:
         lines.append(" & ".join(rf"\ganbookhead{{{c}}}" for c in row) + r" \\")
@@ -245,12 +272,39 @@ def print_table(table: nodes.table, note: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def needs_print_form(table: nodes.table) -> bool:
+    """A wide table, or one with "mean ± sd" cells, that may float (not inside a note, list or table)."""
+    parent = table.parent
+    while parent is not None:
+        if isinstance(parent, (nodes.Admonition, nodes.list_item, nodes.entry, nodes.footnote)):
+            return False
+        parent = parent.parent
+    columns = max((len(list(row.findall(nodes.entry))) for row in table.findall(nodes.row)), default=0)
+    return columns >= WIDE_COLUMNS or any(PLUS_MINUS.match(e.astext()) for e in table.findall(nodes.entry))
+
+
+def code_latex(text: str) -> str:
+    """Inline code as LaTeX that breaks only after a "/" (a file name is never split)."""
+    from sphinx.util.texescape import escape
+
+    parts = text.split("/")
+    boxes = [rf"\mbox{{{escape(part, 'xelatex')}{'/' if i < len(parts) - 1 else ''}}}"
+             for i, part in enumerate(parts) if part or i < len(parts) - 1]
+    # some stretch beside the code (no new break): a line of long names is not letter-spaced
+    return (r"\ganbookcodeglue\sphinxcode{\sphinxupquote{" + r"\allowbreak{}".join(boxes)
+            + r"}}\ganbookcodeglue{}")
+
+
 def on_doctree_resolved(app, doctree, docname) -> None:
     if app.builder.name != "latex":
         return
+    for literal in list(doctree.findall(nodes.literal)):
+        if not isinstance(literal.parent, (nodes.paragraph, nodes.inline, nodes.strong, nodes.emphasis)) \
+                or literal.get("classes") or len(literal.children) != 1 or not isinstance(literal[0], nodes.Text):
+            continue  # code roles with a language, references: as Sphinx writes them
+        literal.replace_self(nodes.raw("", code_latex(literal.astext()), format="latex"))
     for table in list(doctree.findall(nodes.table)):
-        columns = max((len(list(row.findall(nodes.entry))) for row in table.findall(nodes.row)), default=0)
-        if columns < WIDE_COLUMNS:
+        if not needs_print_form(table):
             continue
         # the note written below the table in the same results file goes with it (onto its page)
         note_node = table.next_node(descend=False, siblings=True)
@@ -262,7 +316,7 @@ def on_doctree_resolved(app, doctree, docname) -> None:
 
 
 def setup(app):
-    app.add_config_value("ganbook_url", "https://github.com/your-account/gan-handwritten-digits", "env", [str])
+    app.add_config_value("ganbook_url", "", "env", [str])
     app.connect("config-inited", on_config_inited, priority=900)  # after sphinx-external-toc set root_doc
     app.connect("builder-inited", on_builder_inited)
     app.connect("missing-reference", on_missing_reference)

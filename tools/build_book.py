@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "codes"))
 
 from gankit import paths  # noqa: E402
 
-SOURCES = ["_config.yml", "_toc.yml", "_ext", "_static", "_vendor", "book", "codes", "results"]
+SOURCES = ["_config.yml", "_toc.yml", "_ext", "_static", "_templates", "_vendor", "book", "codes", "results"]
 IGNORE = shutil.ignore_patterns("__pycache__", ".ipynb_checkpoints", "_build")
 
 
