@@ -70,7 +70,7 @@ class ConvGenerator(Generator):
 
 
 if __name__ == "__main__":
-    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-71).",
+    args = gankit.parse_args("Listing 11: a convolutional GAN (figure 2-70).",
                              epochs=EPOCHS)
     mnist_dataset = MnistDataset(args.data, args.limit)
     D = ConvDiscriminator()
@@ -81,5 +81,5 @@ if __name__ == "__main__":
                      {"D": D, "G": G},
                      lambda epoch: train_gan_batches(D, G, mnist_dataset,
                                                      BATCH_SIZE))
-    plot_samples(G.average)  # 图2-71：权重滑动平均后的生成器画出的 32 个样本
-    gankit.save_figure("2-71", args.out)
+    plot_samples(G.average)  # 图2-70：指数滑动平均的生成器画出的 32 个样本
+    gankit.save_figure("conv-gan-samples", args.out)
