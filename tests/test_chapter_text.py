@@ -145,3 +145,19 @@ def test_short_sentences(page):
     long = [s for s in reader_text.sentences(reader_text.prose(page.read_text(encoding="utf-8")))
             if reader_text.chinese_characters(s) and len(s) > SENTENCE_LIMIT]
     assert not long, f"{page.name}: sentences over {SENTENCE_LIMIT} characters: {long}"
+
+
+def test_figures_numbered_in_reading_order():
+    """Each numbered figure stands once, on the chapter or its appendix, numbers rising down the pages,
+    its caption starting with its number, its label the one gankit.catalog gives it."""
+    by_label = {f.label: f for f in catalog.numbered()}
+    placed = []
+    for page in (CHAPTER, APPENDIX):
+        for label, caption in re.findall(r"^:::\{figure-md\} (\S+)\n!\[[^\]]*\]\([^)]*\)\n\n(.*)$",
+                                         page.read_text(encoding="utf-8"), flags=re.M):
+            assert label in by_label, f"{page.name}: {label} is not a numbered figure of gankit.catalog"
+            assert caption.startswith(f"图{by_label[label].number} "), (label, caption)
+            placed.append(label)
+    numbers = [int(by_label[label].number.split("-")[1]) for label in placed]
+    assert sorted(placed) == sorted(by_label), "a numbered figure is missing or placed twice"
+    assert numbers == sorted(numbers), f"figure numbers do not rise in reading order: {numbers}"
