@@ -104,7 +104,7 @@ CLAIMS = [
          condition="hop_first_seed == seed and hop_epochs == 10 and hop_first_seed_last_digit == gan10_top_digit",
          measured="图2-71：随机数种子 {hop_first_seed} 第 {hop_epochs} 个轮次后画得最多的是 "
                   "{hop_first_seed_last_digit}；图2-64 的运行（随机数种子 {seed}）画得最多的是 {gan10_top_digit}"),
-    # ------------------------------------------------------------ 7. the improved GAN
+    # ------------------------------------------------------------ 7. the improved GAN; appendix: seeds, mode hopping, ablation
     dict(name="variety_ratios",
          says="第一个 GAN 的多样性比值接近 0，改良 GAN 的接近 1",
          condition="gan10_variety < 0.1 and improved10_variety > 0.7",
@@ -154,7 +154,7 @@ CLAIMS = [
          says="五项一起使用时，没有一次训练崩溃",
          condition="ablation_all_runs > 0 and ablation_all_collapsed == 0",
          measured="五项全用的 {ablation_all_runs} 次训练中崩溃的有 {ablation_all_collapsed} 次"),
-    # ------------------------------------------------------------ 8. remedies
+    # ------------------------------------------------------------ 9. going further (mini-batches); appendix: remedies
     dict(name="improved_worse_with_epochs",
          says="改良 GAN 多训练几个轮次，数字分布反而更不均匀",
          condition="seeds_improved_kl > seeds_improved_first_kl",
@@ -262,7 +262,7 @@ CLAIMS = [
          condition="remedy_spectral_norm_fid > max(remedy_feature_matching_fid, remedy_pacgan2_fid)",
          measured="FID：谱归一化 {remedy_spectral_norm_fid:1}，特征匹配 {remedy_feature_matching_fid:1}，"
                   "PacGAN {remedy_pacgan2_fid:1}"),
-    # ------------------------------------------------------------ 9. the convolutional GAN
+    # ------------------------------------------------------------ 10. the convolutional GAN; appendix: its goals, longer run
     dict(name="conv_every_digit_every_seed",
          says="卷积 GAN 在每个随机数种子里都画出了全部 10 个数字，每个数字至少占 5%",
          condition="conv_goal_every_digit_5pct and conv_min_share >= 0.05",
@@ -311,9 +311,9 @@ CLAIMS = [
          measured="FID / 加噪锚点：卷积 GAN {conv_fid:1} / {conv_noisy_fid:1}，"
                   "特征匹配 {remedy_feature_matching_fid:1} / {anchor_noisy_fid:1}"),
     dict(name="conv_budget_larger",
-         says="卷积 GAN 的训练预算大于第 8 部分的每种方法",
+         says="卷积 GAN 的训练预算大于小批量上的每种补救方法",
          condition="conv_cpu_s > remedies_max_cpu_s",
-         measured="CPU 时间：卷积 GAN 平均 {conv_cpu_s:0} 秒，第 8 部分最多 {remedies_max_cpu_s:0} 秒"),
+         measured="CPU 时间：卷积 GAN 平均 {conv_cpu_s:0} 秒，补救方法最多 {remedies_max_cpu_s:0} 秒"),
     dict(name="conv_longer_fid_falls",
          says="加长训练后 FID 总体继续下降",
          condition="conv_longer_fid < conv_longer_start_fid",
