@@ -46,7 +46,7 @@ ablation: ## seeds and the ablation of the five fixes (about 25 min on 2 free co
 remedies: ## "going further": remedies for mode collapse, several seeds, scored (listing 10)
 	$(PYTHON) -m experiments.remedies
 
-hopping: ## the digit the first GAN draws after each epoch, seeds 0-4 (figure 2-70; about 13 min CPU)
+hopping: ## the digit the first GAN draws after each epoch, seeds 0-4 (figure 2-71; about 13 min CPU)
 	$(PYTHON) -m experiments.hopping
 
 conv-gan: ## section 9: the convolutional GAN (listing 11): 3 seeds and a longer run, about 1.5 CPU-hours (the 3 seeds alone: python -m experiments.conv_gan --groups seeds without-average, about 30 min)

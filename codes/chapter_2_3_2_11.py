@@ -70,7 +70,7 @@ class ConvGenerator(Generator):
 
 
 if __name__ == "__main__":
-    run = gankit.start("代码清单 11：卷积 GAN（图2-71）。", epochs=EPOCHS)
+    run = gankit.start("代码清单 11：卷积 GAN（图2-70）。", epochs=EPOCHS)
     mnist_dataset = MnistDataset(run.data, run.limit)
     torch.manual_seed(run.seed)
     print("随机数种子：", run.seed)
@@ -78,5 +78,5 @@ if __name__ == "__main__":
     G = ConvGenerator()
     for epoch in run.epochs(D, G):
         train_gan_batches(D, G, mnist_dataset, BATCH_SIZE)
-    plot_samples(G.average)  # 图2-71：权重滑动平均后的生成器画出的 32 个样本
-    run.save_figure("2-71")
+    plot_samples(G.average)  # 图2-70：指数滑动平均的生成器画出的 32 个样本
+    run.save_figure("conv-gan-samples")

@@ -108,6 +108,10 @@ def test_hopping_summary():
     assert s["hop_first_seed_digits"] == "3 → 3 → 1 → 1" and s["hop_first_seed_last_digit"] == 1
     assert s["hop_min_top_share"] == 1.0
     assert s["hop_first_last_changed"] == 2  # seeds 0 and 2 end on another digit than they began with
+    assert s["hop_transitions"] == 9  # 3 seeds × 3 chances to change
+    settled = hopping.summary(_hop_data({0: [3, 1, 1, 1, 1], 1: [2, 1, 1, 1, 1], 2: [5, 7, 1, 1, 1]}))
+    assert settled["hop_last_digit"] == 1 and settled["hop_last_digit_seeds"] == 3
+    assert settled["hop_settled_seeds"] == 2  # seed 2 drew 7 within its last 4 epochs
     spread = _hop_data({0: [3, 3]}, share=0.1)  # every digit 10%: not collapsed
     assert hopping.summary(spread)["hop_collapsed_epoch1"] == 0
 

@@ -16,7 +16,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "_ext"
-CHAPTER = ROOT / "book" / "chapter_2_3_2.md"
 
 PAGE = """Test page
 =========
@@ -27,6 +26,13 @@ It drew :metric:`improved10_digits` digits.
 """
 
 
+def _declarations():
+    spec = importlib.util.spec_from_file_location("claims_declared", EXT / "claims.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def _module(name):
     spec = importlib.util.spec_from_file_location(name, EXT / f"{name}.py")
     module = importlib.util.module_from_spec(spec)
@@ -34,14 +40,18 @@ def _module(name):
     return module
 
 
-def build(tmp_path, metrics, monkeypatch, run=None, page=PAGE):
-    """Build a one-page Sphinx project with the extensions; (exit status, warnings, html)."""
+def build(tmp_path, metrics, monkeypatch, run=None, page=PAGE, second=None):
+    """Build a Sphinx project with the extensions: one page, or ``page`` with a toctree to a
+    ``second`` page; (exit status, warnings, html of the first page)."""
     from sphinx.cmd.build import build_main
 
     src, out = tmp_path / "src", tmp_path / "out"
     src.mkdir(exist_ok=True)
     (src / "conf.py").write_text(f"import sys\nsys.path.insert(0, {str(EXT)!r})\n"
                                  "extensions = ['chapter_metrics', 'chapter_claims']\n", encoding="utf-8")
+    if second is not None:
+        page += "\n.. toctree::\n\n   second\n"
+        (src / "second.rst").write_text(second, encoding="utf-8")
     (src / "index.rst").write_text(page, encoding="utf-8")
     results = tmp_path / "results"
     results.mkdir(exist_ok=True)
@@ -119,11 +129,35 @@ def test_load_metrics():
     assert ext.format_metric({"x": 0.0102}, "x", 1, True) == "1.0%"
 
 
-# ------------------------------------------------------------------ the chapter and the declarations
-def test_every_claim_of_the_chapter_is_declared_and_used():
+def test_a_false_claim_on_a_second_page_fails_the_build(tmp_path, monkeypatch):
+    """The appendix's claims are checked like the chapter's: on any page of the book."""
+    first = "Chapter\n=======\n\nNo claim here.\n"
+    second = "Appendix\n========\n\nNot all ten. :claim:`improved_not_all_digits`\n"
+    status, warnings, _ = build(tmp_path, {"improved10_digits": 10}, monkeypatch, page=first, second=second)
+    assert status != 0 and "improved_not_all_digits" in warnings and "second" in warnings
+    status, warnings, _ = build(tmp_path, {"improved10_digits": 8}, monkeypatch, page=first, second=second)
+    assert status == 0, warnings
+
+
+# ------------------------------------------------------------------ the pages and the declarations
+def _used(page: Path) -> list[str]:
+    return re.findall(r"\{claim\}`([^`]+)`", page.read_text(encoding="utf-8"))
+
+
+def test_the_claims_pages_are_the_books_pages():
+    pages = _declarations().PAGES
+    assert pages[0] == "book/chapter_2_3_2.md" and "book/appendix_experiments.md" in pages
+    for page in pages:
+        assert (ROOT / page).is_file(), page
+        assert _used(ROOT / page), f"{page} makes no claim"
+
+
+def test_every_claim_of_the_pages_is_declared_and_used():
+    """A claim is used on the chapter, the appendix or both; none is declared and used nowhere."""
     claims = _module("chapter_claims").load_claims()
-    used = re.findall(r"\{claim\}`([^`]+)`", CHAPTER.read_text(encoding="utf-8"))
-    assert sorted(set(used)) == sorted(claims), "claims used in the chapter and declared in _ext/claims.py differ"
+    used = {name for page in _declarations().PAGES for name in _used(ROOT / page)}
+    assert not used - set(claims), f"used but not declared in _ext/claims.py: {sorted(used - set(claims))}"
+    assert not set(claims) - used, f"declared but used on no page: {sorted(set(claims) - used)}"
 
 
 def test_every_claim_holds_on_the_committed_results():

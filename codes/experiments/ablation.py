@@ -308,7 +308,8 @@ def chapter_numbers(data: dict) -> dict:
         out.update(classifier_test_accuracy=classifier["test_accuracy"],
                    classifier_test_images=classifier["test_images"])
     for name, card in data.get("anchors", {}).items():
-        out.update({f"anchor_{name}_fid": card["fid"], f"anchor_{name}_is": card["inception_score"]})
+        out.update({f"anchor_{name}_fid": card["fid"], f"anchor_{name}_is": card["inception_score"],
+                    f"anchor_{name}_memorised": card["memorised_share"]})
     if "seeds" in data["groups"]:
         g = data["groups"]["seeds"]
         first, last = str(min(g["score_epochs"])), str(g["epochs"])

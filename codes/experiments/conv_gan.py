@@ -27,7 +27,7 @@ Results: ``results/conv_gan.json``, ``results/tables/conv_gan.md`` (score cards
 of every seed, their mean ± sd, the anchors), ``results/tables/conv_gan_goal.md``
 (each goal item, what was measured, reached or not), the numbers the chapter
 quotes (``conv_*`` in ``chapter_metrics.json``), figures 2-72 (samples and digit
-shares of every seed) and 2-73 (IS and FID against CPU time). Figure 2-71 is
+shares of every seed) and 2-73 (IS and FID against CPU time). Figure 2-70 is
 listing 11's own output.
 """
 from __future__ import annotations

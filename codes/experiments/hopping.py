@@ -12,10 +12,10 @@ Command line (``make hopping``)::
 
     PYTHONPATH=codes python -m experiments.hopping [--data DATA]  # seeds 0-4, 10 epochs
     PYTHONPATH=codes python -m experiments.hopping --quick    # built-in data, tiny budget (CI)
-    PYTHONPATH=codes python -m experiments.hopping --tables   # only figure 2-70 and the metrics
+    PYTHONPATH=codes python -m experiments.hopping --tables   # only figure 2-71 and the metrics
 
 Results: ``results/hopping.json`` (the digit shares of every seed after every
-epoch), figure 2-70 (the digit each seed draws, epoch by epoch) and the counts
+epoch), figure 2-71 (the digit each seed draws, epoch by epoch) and the counts
 the chapter quotes, recorded in ``results/chapter_metrics.json``.
 """
 from __future__ import annotations
@@ -38,7 +38,7 @@ from . import grid
 from .models import FIRST_GAN
 
 NAME = "hopping"
-FIGURE = "2-70"
+FIGURE = "mode-hopping"  # figure 2-71 of the appendix
 FULL = {"seeds": [0, 1, 2, 3, 4], "epochs": 10, "limit": None, "samples": 5000}
 QUICK = {"seeds": [0, 1], "epochs": 2, "limit": 300, "samples": 300, "data": "builtin"}
 
@@ -91,12 +91,17 @@ def collapsed(shares) -> bool:
     return sum(s >= 0.01 for s in shares) < COLLAPSE_MIN_DIGITS or kl_to_uniform(shares) > COLLAPSE_KL
 
 
+SETTLED_EPOCHS = 4  # a seed has settled when its digit stayed the same over its last 4 epochs
+
+
 def summary(data: dict) -> dict:
     """The numbers the chapter quotes (keys of chapter_metrics.json)."""
     runs = data["runs"]
     tops = {r["seed"]: top_digits(r) for r in runs}
     changes = {seed: sum(a != b for a, b in zip(t, t[1:])) for seed, t in tops.items()}
     first = runs[0]
+    lasts = [t[-1] for t in tops.values()]
+    last = max(sorted(set(lasts)), key=lasts.count)  # the digit most seeds end on
     return {
         "hop_seeds": len(runs),
         "hop_epochs": data["settings"]["epochs"],
@@ -109,15 +114,20 @@ def summary(data: dict) -> dict:
         "hop_first_seed_digits": " → ".join(str(d) for d in tops[first["seed"]]),
         "hop_first_seed_last_digit": tops[first["seed"]][-1],
         "hop_first_last_changed": sum(t[0] != t[-1] for t in tops.values()),
+        "hop_transitions": sum(len(t) - 1 for t in tops.values()),  # chances to change digit
+        "hop_last_digit": last,
+        "hop_last_digit_seeds": sum(t[-1] == last for t in tops.values()),
+        # seeds that drew that digit after each of the last SETTLED_EPOCHS epochs
+        "hop_settled_seeds": sum(set(t[-SETTLED_EPOCHS:]) == {last} for t in tops.values()),
     }
 
 
-# ------------------------------------------------------------------ figure 2-70
+# ------------------------------------------------------------------ figure 2-71
 SHARE_SHOWN_BELOW = 0.99  # a cell shows the digit's share too when it is below 99%
 
 
 def save_figure(data: dict, out) -> Path:
-    """2-70: for each seed (row) and epoch (column), the digit drawn most, coloured by digit
+    """2-71: for each seed (row) and epoch (column), the digit drawn most, coloured by digit
     (a change of colour along a row is a hop), with its share when that is below 99%."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
@@ -143,7 +153,7 @@ def save_figure(data: dict, out) -> Path:
 
 
 def write_outputs(data: dict, results_dir: Path, out) -> list:
-    """Figure 2-70 and the summary numbers in the results folder's chapter_metrics.json."""
+    """Figure 2-71 and the summary numbers in the results folder's chapter_metrics.json."""
     gankit.record_metrics(folder=results_dir, **summary(data))
     return [save_figure(data, out), results_dir / gankit.results.METRICS_FILE]
 
@@ -160,7 +170,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Mode hopping: the digit the first GAN draws after each epoch.",
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--quick", action="store_true", help="CI size: built-in data, a run folder of its own under _build/runs")
-    p.add_argument("--tables", action="store_true", help="only figure 2-70 and the metrics from hopping.json")
+    p.add_argument("--tables", action="store_true", help="only figure 2-71 and the metrics from hopping.json")
     p.add_argument("--data", default=None, help=settings.DATA_HELP)
     p.add_argument("--seeds", type=seed_value, nargs="+", help="随机数种子 of the runs (default 0-4)")
     p.add_argument("--epochs", type=positive_int, help="epochs (default 10)")

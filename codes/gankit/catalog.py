@@ -50,8 +50,8 @@ FIGURES = {f.name: f for f in [
     Figure("2-68", "2-68", "chapter_2_3_2_10.py"),
     Figure("remedy-feature-matching-d-loss", None, "chapter_2_3_2_10.py"),
     Figure("2-69", "2-69", "make remedies"),
-    Figure("2-70", "2-70", "make hopping"),
-    Figure("2-71", "2-71", "chapter_2_3_2_11.py"),
+    Figure("conv-gan-samples", "2-70", "chapter_2_3_2_11.py"),
+    Figure("mode-hopping", "2-71", "make hopping"),  # on the appendix page
     Figure("2-72", "2-72", "make conv-gan"),
     Figure("2-73", "2-73", "make conv-gan"),
 ]}
