@@ -8,7 +8,7 @@ experiments import both:
 - ``ablation``  the first and improved GAN over seeds, and the five fixes one at a time
 - ``remedies``  remedies for mode collapse (section 8), against a goal
 - ``evaluate``  score cards of trained checkpoints (``make evaluate``)
-- ``hopping``   the digit the first GAN draws after each epoch (mode hopping, figure 2-70)
+- ``hopping``   the digit the first GAN draws after each epoch (mode hopping, figure 2-71)
 - ``conv_gan``  the convolutional GAN of section 9 (listing 11): 随机数种子, CPU time, score cards
 - ``samples``   n samples of any trained generator of the book as a .npy file (``make samples``)
 

@@ -36,7 +36,7 @@ MAX_HEIGHT_MM = 129.6  # a figure at most 0.6 x the 216 mm text height (_latex/g
 MIN_TEXT_PT = 7.5  # the smallest text of a printed figure
 MM = 1 / 25.4  # inches per millimetre
 PAD_INCHES = 0.03  # white space around the drawing when saved (bbox_inches="tight")
-WIDTH = TEXT_WIDTH_MM * MM - 2 * PAD_INCHES  # figsize width of a figure as wide as the text block
+WIDTH = (TEXT_WIDTH_MM - 2) * MM - 2 * PAD_INCHES  # figsize width of a full-width figure (2 mm to spare)
 PNG_DPI = 150  # the HTML book's PNGs: 145 mm = 856 px, sharp in a column about 750 px wide
 STYLE = {
     "font.family": [FONT_FAMILY],
@@ -70,7 +70,7 @@ def _in_notebook() -> bool:
 
 # ------------------------------------------------------------------ checks for print
 # Latin words a figure may show: names of things in the code and abbreviations the text uses too
-LATIN_WORDS = {"GAN", "MNIST", "KL", "IS", "FID", "CPU", "EMA", "BCE", "MSE", "ln", "sigma"}
+LATIN_WORDS = {"GAN", "MNIST", "KL", "IS", "FID", "CPU", "EMA", "BCE", "MSE", "ln", "detach"}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
