@@ -78,7 +78,7 @@ def test_the_chapter_names_figures_without_extension():
 # sits beside it (a twin from another run would show other samples than the PNG): name -> why.
 # `make figures` writes the twin with the PNG when the reference run is made again.
 PNG_ONLY = {
-    "2-69": "make remedies draws it from its own checkpoints, which are not kept",
+    "2-69": "drawn before notebook 4 drew it with its vector twin: make figures writes both",
 }
 
 

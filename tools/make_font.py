@@ -28,7 +28,7 @@ SOURCE_NAME = "Noto Sans CJK SC"  # the face of the collection we take
 FAMILY = "GanBook Sans SC"
 POSTSCRIPT = "GanBookSansSC-Regular"
 GB2312_ROWS = [*range(0xA1, 0xAA), *range(0xB0, 0xD8)]  # symbols rows 1-9, level-1 hanzi rows 16-55
-EXTRA = "−–—‘’“”•…‰′″€™✓✗"  # U+2212 minus (matplotlib's tick labels) and common punctuation
+EXTRA = "−–—‘’“”•…‰′″€™✓"  # U+2212 minus (matplotlib's tick labels) and common punctuation
 MAX_ERROR = 1.0  # font units (1,000 per em): cubic -> quadratic curves this close to the original
 
 

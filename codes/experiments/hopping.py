@@ -61,6 +61,7 @@ def epoch_shares(run: str, epochs: int, cfg: grid.Config, classifier) -> dict:
 def measure(cfg: grid.Config, seeds, epochs: int, log=print) -> dict:
     """The results file: settings, and for each seed its run and digit shares epoch by epoch."""
     from gankit.classifier import load_classifier
+    from gankit.scorecard import classifier_record
 
     torch.set_num_threads(1)
     classifier = load_classifier(cfg.data, log=log)
@@ -76,7 +77,7 @@ def measure(cfg: grid.Config, seeds, epochs: int, log=print) -> dict:
                          "epochs": epochs, "seeds": list(seeds), "samples": cfg.samples,
                          "sample_seed": cfg.sample_seed, "engine": cfg.engine,
                          "started": time.strftime("%Y-%m-%d %H:%M:%S")},
-            "classifier": {k: v for k, v in classifier.info.items() if k not in ("checkpoint", "loaded", "data")},
+            "classifier": {k: v for k, v in classifier_record(classifier).items() if k != "data"},
             "runs": runs}
 
 
