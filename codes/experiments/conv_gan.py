@@ -334,6 +334,7 @@ def save_figures(data: dict, args) -> None:
             axes[0, col].set_title(f"随机数种子 {r['seed']}，{r['epochs']} 个轮次")
             card, ax = last_card(r), axes[1, col]
             share_bars(ax, card["shares"], ylim=20, goal=GOAL["min_share"])
+            ax.set_yticks(range(0, 21, 5))
             ax.set_title(f"KL {card['kl_uniform']:.3f}，最少的数字 {100 * card['min_share']:.1f}%")
             if col:
                 ax.tick_params(labelleft=False)
