@@ -39,9 +39,9 @@ _LISTING = "a listing draws it (its labels are the listing's own): make figures 
 _NOTEBOOK = "a notebook draws it from the reference checkpoints: make figures draws it again"
 NOT_YET_REDRAWN = {
     **dict.fromkeys(["2-56", "2-57", "2-60", "2-62", "2-63", "2-64", "gan-losses-10-epochs", "2-66",
-                     "improved-gan-losses-10-epochs", "2-68", "remedy-feature-matching-d-loss",
+                     "improved-gan-losses-10-epochs", "remedy-feature-matching-d-loss",
                      "conv-gan-samples"], _LISTING),
-    **dict.fromkeys(["2-65", "mode-collapse-comparison", "2-69"], _NOTEBOOK),
+    **dict.fromkeys(["2-65", "mode-collapse-comparison"], _NOTEBOOK),
     "2-72": "make conv-gan draws it from the three seeds' checkpoints of the convolutional GAN",
 }
 

@@ -49,6 +49,7 @@ STYLE = {
     "figure.titlesize": 9,
     "figure.figsize": (WIDTH * 0.6, WIDTH * 0.45),  # a plot of a reader's own: about 85 x 64 mm
     "axes.unicode_minus": True,  # "−" (U+2212) is in the font
+    "axes.formatter.useoffset": False,  # plain tick labels: 60000, not "+6e4" beside the axis
     "pdf.fonttype": 42,  # TrueType, embedded (no Type 3)
     "savefig.pad_inches": PAD_INCHES,
 }
