@@ -83,9 +83,7 @@ def test_the_chapter_names_figures_without_extension():
 # Figures whose committed PNG no run on the test machines redraws bit for bit, so no vector twin
 # sits beside it (a twin from another run would show other samples than the PNG): name -> why.
 # `make figures` writes the twin with the PNG when the reference run is made again.
-PNG_ONLY = {
-    "2-69": "make remedies draws it from its own checkpoints, which are not kept",
-}
+PNG_ONLY: dict[str, str] = {}
 
 
 def png_only() -> list[str]:

@@ -4,8 +4,10 @@ on the built-in MNIST subset.
 The classifier is trained once per test session (CI size, about half a minute) into the
 session's checkpoint folder (set by conftest.py); the real statistics are computed once.
 """
+import hashlib
 import json
 import math
+from pathlib import Path
 
 import pytest
 import torch
@@ -18,6 +20,8 @@ from gankit import metrics
 from gankit import scorecard as ev
 
 BUILTIN_ACCURACY_BOUND = 0.95  # seed 0 gets 0.959 on the 1,000 built-in test images
+RESULTS = Path(__file__).resolve().parents[1] / "results"
+SCORED_RESULTS = ["ablation.json", "remedies.json", "conv_gan.json", "hopping.json"]  # the score card's files
 
 
 @pytest.fixture(scope="session")
@@ -109,5 +113,28 @@ def test_cli_scores_a_checkpoint_and_writes_json(tmp_path, reference, capsys):
     card = scores["generators"][f"{run}/epoch01"]
     assert card["model"] == "gan" and card["epoch"] == 1 and card["n"] == 200
     assert scores["classifier"]["test_accuracy"] >= BUILTIN_ACCURACY_BOUND
+    sha = hashlib.sha256(Path(reference.classifier.info["checkpoint"]).read_bytes()).hexdigest()
+    assert scores["classifier"]["sha256"] == card["classifier_sha256"] == sha, "the scores file names another classifier"
     assert "real test images" in capsys.readouterr().out
     assert experiment.read_json(out)["builtin4000"]["generators"] == scores["generators"]
+
+
+def test_every_score_names_its_classifier_by_the_hash_of_its_checkpoint(reference, anchors):
+    """One digit classifier for everything: a score card, the reference and every results file
+    name the SHA-256 of the classifier's checkpoint file, so two scores by different classifiers
+    can be told apart."""
+    sha = hashlib.sha256(Path(reference.classifier.info["checkpoint"]).read_bytes()).hexdigest()
+    assert ev.classifier_record(reference.classifier)["sha256"] == sha
+    assert "checkpoint" not in ev.classifier_record(reference.classifier), "a path of the machine in a results file"
+    assert reference.settings["classifier_sha256"] == sha
+    assert {card["classifier_sha256"] for card in anchors.values()} == {sha}
+
+
+@pytest.mark.xfail(strict=True, reason="the committed results were scored before the classifier's hash was "
+                   "recorded, with two classifiers (test accuracy 0.992 and 0.9924): rescoring them (make ablation "
+                   "remedies hopping conv-gan with the reference checkpoints) makes this pass; then remove this mark")
+def test_the_committed_results_name_one_classifier():
+    named = {name: json.loads((RESULTS / name).read_text(encoding="utf-8")).get("classifier", {}).get("sha256")
+             for name in SCORED_RESULTS}
+    assert None not in named.values(), f"results files that name no classifier: {named}"
+    assert len(set(named.values())) == 1, f"scored by different classifiers: {named}"

@@ -306,7 +306,7 @@ def chapter_numbers(data: dict) -> dict:
     classifier = data.get("classifier", {})
     if "test_accuracy" in classifier:
         out.update(classifier_test_accuracy=classifier["test_accuracy"],
-                   classifier_test_images=classifier["test_images"])
+                   classifier_test_images=classifier["test_images"], classifier_sha256=classifier.get("sha256"))
     for name, card in data.get("anchors", {}).items():
         out.update({f"anchor_{name}_fid": card["fid"], f"anchor_{name}_is": card["inception_score"],
                     f"anchor_{name}_memorised": card["memorised_share"]})

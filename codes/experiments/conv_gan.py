@@ -32,6 +32,7 @@ listing 11's own output.
 """
 from __future__ import annotations
 
+import math
 import statistics
 import sys
 
@@ -295,9 +296,21 @@ def read_results(results_dir=None) -> dict:
 
 
 # ------------------------------------------------------------------ figures 2-72, 2-73
+def plain_log_axis(ax) -> None:
+    """A log y-axis labelled with plain numbers (20, 50, 100), not powers of ten."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    ax.set_yscale("log")
+    ax.yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    ax.yaxis.set_minor_formatter(NullFormatter())
+
+
 def save_figures(data: dict, args) -> None:
     """2-72: 32 samples and the digit shares of every seed; 2-73: IS and FID against training CPU time."""
     import matplotlib.pyplot as plt
+
+    from gankit.figures import WIDTH, share_bars
 
     runs = grid.group_runs(data, "seeds")
     if not runs:
@@ -308,8 +321,8 @@ def save_figures(data: dict, args) -> None:
         print(f"figure 2-72: skipped, no checkpoint of {', '.join(missing)} in {args.checkpoints}; "
               "make conv-gan trains them")
     else:
-        fig, axes = plt.subplots(2, len(runs), figsize=(3.6 * len(runs), 6.4), squeeze=False,
-                                 gridspec_kw={"height_ratios": [1.15, 1]})
+        fig, axes = plt.subplots(2, len(runs), figsize=(WIDTH, 0.66 * WIDTH), squeeze=False,
+                                 gridspec_kw={"height_ratios": [1.0, 1.25]})
         for col, r in enumerate(runs):
             G = L11.ConvGenerator()
             gankit.Checkpoints(r["run"], args.checkpoints).load(r["epochs"], {"G": G}, restore_rng=False)
@@ -319,23 +332,21 @@ def save_figures(data: dict, args) -> None:
             mosaic = images.view(4, 8, 28, 28).permute(0, 2, 1, 3).reshape(4 * 28, 8 * 28)
             axes[0, col].imshow(mosaic, cmap="Blues", vmin=0, vmax=1, interpolation="none")
             axes[0, col].axis("off")
-            axes[0, col].set_title(f"seed {r['seed']}, {r['epochs']} epochs", fontsize=10)
+            axes[0, col].set_title(f"随机数种子 {r['seed']}，{r['epochs']} 个轮次")
             card, ax = last_card(r), axes[1, col]
-            ax.bar(range(10), [100 * v for v in card["shares"]], color="tab:blue")
-            ax.axhline(10, color="tab:red", linestyle="--", linewidth=1, label="uniform 10%")
-            ax.axhline(100 * GOAL["min_share"], color="tab:green", linestyle=":", linewidth=1, label="goal: 5%")
-            ax.set_xticks(range(10))
-            ax.set_xlabel("digit (classifier)")
-            ax.set_ylim(0, 20)
-            ax.set_title(f"KL {card['kl_uniform']:.3f}, rarest {100 * card['min_share']:.1f}%", fontsize=9)
-        axes[1, 0].set_ylabel(f"share of {data['settings']['samples']:,} samples (%)")
-        axes[1, 0].legend(loc="upper right", fontsize=7)
-        fig.tight_layout()
+            share_bars(ax, card["shares"], ylim=20, goal=GOAL["min_share"])
+            ax.set_yticks(range(0, 21, 5))
+            ax.set_title(f"KL {card['kl_uniform']:.3f}，最少的数字 {100 * card['min_share']:.1f}%")
+            if col:
+                ax.tick_params(labelleft=False)
+        axes[1, 0].set_ylabel(f"{data['settings']['samples']:,} 个样本中的占比（%）")
+        axes[1, 0].legend(loc="upper right")
+        fig.tight_layout(pad=0.3)
         gankit.save_figure("2-72", out, fig)
 
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-    lines = [(f"seed {r['seed']}", curve(r), "-") for r in runs]
-    lines += [(f"seed {r['seed']}, trained on", curve(r), ":") for r in grid.group_runs(data, "longer")]
+    fig, (left, right) = plt.subplots(1, 2, figsize=(WIDTH, 0.5 * WIDTH))
+    lines = [(f"随机数种子 {r['seed']}", curve(r), "-") for r in runs]
+    lines += [(f"随机数种子 {r['seed']}，继续训练", curve(r), ":") for r in grid.group_runs(data, "longer")]
     for label, points, style in lines:
         points = [p for p in points if p["cpu_seconds"] is not None]
         minutes = [p["cpu_seconds"] / 60 for p in points]
@@ -343,22 +354,28 @@ def save_figures(data: dict, args) -> None:
         right.plot(minutes, [p["fid"] for p in points], style, marker=".", label=label)
     anchors = data.get("anchors", {})
     left.axhline(GOAL["inception_score"], color="tab:green", linestyle="--", linewidth=1,
-                 label=f"goal: IS {GOAL['inception_score']}")
+                 label=f"目标：IS {GOAL['inception_score']}")
     if "real" in anchors:
         left.axhline(anchors["real"]["inception_score"], color="gray", linestyle=":", linewidth=1,
-                     label="real test images")
+                     label="真实测试图像")
     if "noisy" in anchors:
-        right.axhline(anchors["noisy"]["fid"], color="tab:green", linestyle="--", linewidth=1,
-                      label="goal: below real + noise")
-    for ax, title in ((left, "classifier IS (higher is better)"), (right, "FID (lower is better)")):
+        right.axhline(anchors["noisy"]["fid"], color="tab:green", linestyle="-.", linewidth=1,
+                      label="目标：低于加噪真实图像")
+    for ax, title in ((left, "分类器 IS（越高越好）"), (right, "FID（越低越好）")):
         ax.axvline(GOAL["cpu_seconds"] / 60, color="tab:red", linewidth=1,
-                   label=f"budget: {GOAL['cpu_seconds'] / 60:.0f} CPU minutes")
-        ax.set_xlabel("training CPU time (minutes, one thread)")
-        ax.set_title(title, fontsize=10)
+                   label=f"预算：{GOAL['cpu_seconds'] / 60:.0f} CPU 分钟" if ax is left else None)
+        ax.set_xlabel("训练的 CPU 时间（分钟，单线程）")
+        ax.set_title(title)
         ax.grid(True, alpha=0.4)
-        ax.legend(fontsize=7)
-    right.set_yscale("log")
-    fig.tight_layout()
+    plain_log_axis(right)
+    handles, labels = [], []
+    for ax in (left, right):  # one legend below both panels: each line once
+        for handle, label in zip(*ax.get_legend_handles_labels()):
+            if label not in labels:
+                handles.append(handle)
+                labels.append(label)
+    fig.legend(handles, labels, loc="lower center", ncols=3, frameon=False)
+    fig.tight_layout(pad=0.3, rect=(0, 0.02 + 0.075 * math.ceil(len(labels) / 3), 1, 1))
     gankit.save_figure("2-73", out, fig)
     plt.close("all")
 

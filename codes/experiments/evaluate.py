@@ -24,7 +24,8 @@ import gankit
 from gankit import paths, settings
 from gankit.cli import CLEAR_ERRORS, positive_int, seed_value
 from gankit.metrics import console_table
-from gankit.scorecard import ANCHOR_LABELS, DEFAULT_N, build_reference, score_anchors, score_generator
+from gankit.scorecard import (ANCHOR_LABELS, DEFAULT_N, build_reference, classifier_record, score_anchors,
+                              score_generator)
 from gankit.storage import check_writable, read_json, write_json
 
 from .registry import all_models
@@ -68,7 +69,7 @@ def write_scores(key: str, reference, anchors: dict, generators: dict, path) -> 
     data = read_json(path, producer="python -m experiments.evaluate")
     entry = data.setdefault(key, {})
     entry["settings"] = reference.settings
-    entry["classifier"] = {k: v for k, v in reference.classifier.info.items() if k not in ("checkpoint", "loaded")}
+    entry["classifier"] = classifier_record(reference.classifier)
     entry["anchors"] = anchors
     entry.setdefault("generators", {}).update(generators)
     return write_json(path, data)

@@ -141,14 +141,13 @@ def run_job(arm: Arm, job: Job, cfg: Config) -> dict:
 
 def run_anchors(cfg: Config) -> dict:
     """The anchors' score cards (real, noisy, blurred, one digit), in a worker like the runs."""
-    from gankit.scorecard import build_reference, score_anchors
+    from gankit.scorecard import build_reference, classifier_record, score_anchors
 
     torch.set_num_threads(1)
     start = time.perf_counter()
     ref = build_reference(cfg.data, log=lambda *a: None)
     cards = score_anchors(n=cfg.samples, seed=cfg.sample_seed, reference=ref)
-    classifier = {k: v for k, v in ref.classifier.info.items() if k not in ("checkpoint", "loaded")}
-    return {"anchors": cards, "reference": ref.settings, "classifier": classifier,
+    return {"anchors": cards, "reference": ref.settings, "classifier": classifier_record(ref.classifier),
             "anchors_seconds": round(time.perf_counter() - start, 1)}
 
 

@@ -12,10 +12,10 @@ Command line (``make hopping``)::
 
     PYTHONPATH=codes python -m experiments.hopping [--data DATA]  # seeds 0-4, 10 epochs
     PYTHONPATH=codes python -m experiments.hopping --quick    # built-in data, tiny budget (CI)
-    PYTHONPATH=codes python -m experiments.hopping --tables   # only figure 2-71 and the metrics
+    PYTHONPATH=codes python -m experiments.hopping --tables   # only the figure and the metrics
 
 Results: ``results/hopping.json`` (the digit shares of every seed after every
-epoch), figure 2-71 (the digit each seed draws, epoch by epoch) and the counts
+epoch), figure 2-71, ``mode-hopping`` (the digit each seed draws, epoch by epoch) and the counts
 the chapter quotes, recorded in ``results/chapter_metrics.json``.
 """
 from __future__ import annotations
@@ -61,6 +61,7 @@ def epoch_shares(run: str, epochs: int, cfg: grid.Config, classifier) -> dict:
 def measure(cfg: grid.Config, seeds, epochs: int, log=print) -> dict:
     """The results file: settings, and for each seed its run and digit shares epoch by epoch."""
     from gankit.classifier import load_classifier
+    from gankit.scorecard import classifier_record
 
     torch.set_num_threads(1)
     classifier = load_classifier(cfg.data, log=log)
@@ -76,7 +77,7 @@ def measure(cfg: grid.Config, seeds, epochs: int, log=print) -> dict:
                          "epochs": epochs, "seeds": list(seeds), "samples": cfg.samples,
                          "sample_seed": cfg.sample_seed, "engine": cfg.engine,
                          "started": time.strftime("%Y-%m-%d %H:%M:%S")},
-            "classifier": {k: v for k, v in classifier.info.items() if k not in ("checkpoint", "loaded", "data")},
+            "classifier": {k: v for k, v in classifier_record(classifier).items() if k != "data"},
             "runs": runs}
 
 
@@ -122,38 +123,47 @@ def summary(data: dict) -> dict:
     }
 
 
-# ------------------------------------------------------------------ figure 2-71
+# ------------------------------------------------------------------ figure 2-71 (mode-hopping)
 SHARE_SHOWN_BELOW = 0.99  # a cell shows the digit's share too when it is below 99%
 
 
 def save_figure(data: dict, out) -> Path:
-    """2-71: for each seed (row) and epoch (column), the digit drawn most, coloured by digit
-    (a change of colour along a row is a hop), with its share when that is below 99%."""
+    """Figure 2-71: for each seed (row) and epoch (column), the digit drawn most, written in the
+    cell (and coloured by digit), with its share when that is below 99%; a black bar between two
+    cells marks a hop, so the figure reads in black and white too."""
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
+
+    from gankit.figures import WIDTH
 
     runs = data["runs"]
     epochs = data["settings"]["epochs"]
     tops = torch.tensor([top_digits(r) for r in runs])
     colours = ListedColormap(plt.get_cmap("tab10").colors)  # one colour per digit
-    fig, ax = plt.subplots(figsize=(1.0 + 0.62 * epochs, 0.9 + 0.55 * len(runs)))
-    ax.imshow(tops.numpy(), cmap=colours, vmin=-0.5, vmax=9.5, alpha=0.45, aspect="auto")
+    fig, ax = plt.subplots(figsize=(WIDTH, 0.85 + 0.36 * len(runs)))
+    ax.imshow(tops.numpy(), cmap=colours, vmin=-0.5, vmax=9.5, alpha=0.35, aspect="auto")
     for i, r in enumerate(runs):
         for j, digit in enumerate(tops[i].tolist()):
             share = r["shares"][str(j + 1)][digit]
-            label = str(digit) if share >= SHARE_SHOWN_BELOW else f"{digit}\n{share:.0%}"
-            ax.text(j, i, label, ha="center", va="center", fontsize=13 if share >= SHARE_SHOWN_BELOW else 8)
+            if share >= SHARE_SHOWN_BELOW:
+                ax.text(j, i, str(digit), ha="center", va="center", fontsize=10)
+            else:
+                ax.text(j - 0.12, i, str(digit), ha="right", va="center", fontsize=10)
+                ax.text(j - 0.05, i, f"{share:.0%}", ha="left", va="center", fontsize=7.5)
+            if j and digit != tops[i][j - 1]:  # a hop: the digit changed since the last epoch
+                ax.plot([j - 0.5, j - 0.5], [i - 0.42, i + 0.42], color="black", linewidth=2.2,
+                        solid_capstyle="butt")
     ax.set_xticks(range(epochs), [str(e) for e in range(1, epochs + 1)])
-    ax.set_yticks(range(len(runs)), [f"seed {r['seed']}" for r in runs])
-    ax.set_xlabel("epoch")
-    ax.set_title("first GAN: the digit drawn most after each epoch, one row per random-number seed "
-                 f"(its share of the samples is shown when below {SHARE_SHOWN_BELOW:.0%})", fontsize=8)
-    fig.tight_layout()
+    ax.set_yticks(range(len(runs)), [f"随机数种子 {r['seed']}" for r in runs])
+    ax.tick_params(length=0)
+    ax.set_xlabel("轮次")
+    ax.set_title(f"第一个 GAN 每个轮次后画得最多的数字（竖线：数字变了；占比低于 {SHARE_SHOWN_BELOW:.0%} 时标出占比）")
+    fig.tight_layout(pad=0.3)
     return gankit.save_figure(FIGURE, out, fig)
 
 
 def write_outputs(data: dict, results_dir: Path, out) -> list:
-    """Figure 2-71 and the summary numbers in the results folder's chapter_metrics.json."""
+    """Figure 2-71 (mode-hopping) and the summary numbers in the results folder's chapter_metrics.json."""
     gankit.record_metrics(folder=results_dir, **summary(data))
     return [save_figure(data, out), results_dir / gankit.results.METRICS_FILE]
 
@@ -170,7 +180,7 @@ def main(argv=None) -> int:
     p = argparse.ArgumentParser(description="Mode hopping: the digit the first GAN draws after each epoch.",
                                 formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     p.add_argument("--quick", action="store_true", help="CI size: built-in data, a run folder of its own under _build/runs")
-    p.add_argument("--tables", action="store_true", help="only figure 2-71 and the metrics from hopping.json")
+    p.add_argument("--tables", action="store_true", help="only the figure and the metrics from hopping.json")
     p.add_argument("--data", default=None, help=settings.DATA_HELP)
     p.add_argument("--seeds", type=seed_value, nargs="+", help="随机数种子 of the runs (default 0-4)")
     p.add_argument("--epochs", type=positive_int, help="epochs (default 10)")

@@ -25,12 +25,12 @@ Command line (``make remedies``)::
 
     PYTHONPATH=codes python -m experiments.remedies [--data DATA]   # all remedies x 3 seeds
     PYTHONPATH=codes python -m experiments.remedies --quick      # built-in data, tiny budget (CI)
-    PYTHONPATH=codes python -m experiments.remedies --tables     # only the table and figure 2-69
+    PYTHONPATH=codes python -m experiments.remedies --tables     # only the tables
 
 Results: ``results/remedies.json`` (layout: ``experiments.grid``) and
-``results/tables/remedies.md``; figure 2-69 (the best remedy's samples beside
-the digit shares of the improved GAN and of the best remedy). The baselines
-(first and improved GAN) are the seeds group of ``results/ablation.json``.
+``results/tables/remedies.md``. The baselines (first and improved GAN) are the
+seeds group of ``results/ablation.json``. Figure 2-69 is drawn by notebook 4 from listing
+10's own checkpoint, the one of figure 2-68 (``plot_feature_matching``).
 """
 from __future__ import annotations
 
@@ -452,69 +452,45 @@ def write_outputs(data: dict, results_dir, table_dir) -> list:
 
 
 # ------------------------------------------------------------------ figure 2-69
-def best_run(data: dict, best: str, seed: int = 0) -> dict:
-    """The run record of remedy ``best`` with 随机数种子 ``seed`` (else its first seed)."""
-    runs = [r for r in grid.group_runs(data, NAME) if r["arm"] == best]
-    return next((r for r in runs if r["seed"] == seed), runs[0])
-
-
-def best_generator(data: dict, best: str, checkpoints, seed: int = 0):
-    """G of remedy ``best`` with 随机数种子 ``seed`` (else its first seed), from its checkpoint, and its run."""
-    run = best_run(data, best, seed)
-    G = REMEDIES[best].G()
-    gankit.Checkpoints(run["run"], checkpoints).load(run["epochs"], {"G": G}, restore_rng=False)
-    return G, run
-
-
-def save_figure_2_69(data: dict, args) -> None:
-    """2-69: the best remedy's samples (seed 0, drawn as listing 10 draws them) beside the digit
-    shares of the improved GAN and of the best remedy. (2-68 is listing 10's own output.)"""
+def plot_feature_matching(G, card: dict, base: dict, epochs: int, seed: int = 0):
+    """Figure 2-69 (notebook 4): listing 10's generator ``G``, the one of figure 2-68, drawing 32
+    samples with figure 2-68's noise, beside the digit shares of the improved GAN (``base``, from
+    the ablation's score cards, when there are any) and of ``G`` (``card``, its score card)."""
     import matplotlib.pyplot as plt
 
-    from gankit.figures import image_grid
+    from gankit.figures import WIDTH, share_bars
 
-    base = baselines(grid.results_folder(args, args.run), data["settings"]["data_key"])
-    best = analyse(data, base)["best"]
-    if best is None:
-        return
-    run = best_run(data, best)
-    if not gankit.Checkpoints(run["run"], args.checkpoints).path(run["epochs"]).is_file():
-        print(f"figure 2-69: skipped, no checkpoint of {run['run']} (epoch {run['epochs']}) in "
-              f"{args.checkpoints}; make remedies trains it")
-        return
-    G, run = best_generator(data, best, args.checkpoints)
     with torch.no_grad(), torch.random.fork_rng(devices=[]):
-        torch.manual_seed(0)
-        images = G.forward(generate_normal_noise((32, NOISE_SIZE))).detach()
+        torch.manual_seed(0)  # listing 10's plot_samples: the same 32 samples as figure 2-68
+        images = G.forward(FEATURE_MATCHING.noise((32, FEATURE_MATCHING.noise_size))).detach().cpu()
     shares = {}
     if IMPROVED_GAN.name in base:
         entry = base[IMPROVED_GAN.name]
-        seed, card = entry["runs"][0]
-        shares[f"improved GAN (seed {seed}, {entry['epochs']} epochs)"] = card["shares"]
-    shares[f"{best} (seed {run['seed']}, {run['epochs']} epochs)"] = run["scores"][str(run["epochs"])]["shares"]
-    fig, axes = plt.subplots(1, 1 + len(shares), figsize=(5.2 + 3.4 * len(shares), 3.2),
-                             gridspec_kw={"width_ratios": [1.6] + [1] * len(shares)})
+        improved_seed, improved = entry["runs"][0]
+        shares[f"改良 GAN\n随机数种子 {improved_seed}，{entry['epochs']} 个轮次"] = improved["shares"]
+    shares[f"特征匹配\n随机数种子 {seed}，{epochs} 个轮次"] = card["shares"]
+    fig, axes = plt.subplots(1, 1 + len(shares), figsize=(WIDTH, 0.36 * WIDTH),
+                             gridspec_kw={"width_ratios": [1.7] + [1] * len(shares)})
     mosaic = images.view(4, 8, 28, 28).permute(0, 2, 1, 3).reshape(4 * 28, 8 * 28)
     axes[0].imshow(mosaic, cmap="Blues", vmin=0, vmax=1, interpolation="none")
     axes[0].axis("off")
-    axes[0].set_title(f"{best}: 32 samples", fontsize=10)
+    axes[0].set_title("特征匹配：32 个样本")
+    top = max(40, 5 + 100 * max(max(v) for v in shares.values()))
     for ax, (title, values) in zip(axes[1:], shares.items()):
-        ax.bar(range(10), [100 * v for v in values], color="tab:blue")
-        ax.axhline(10, color="tab:red", linestyle="--", linewidth=1, label="uniform 10%")
-        ax.axhline(100 * GOAL["min_share"], color="tab:green", linestyle=":", linewidth=1, label="goal: 5%")
-        ax.set_xticks(range(10))
-        ax.set_xlabel("digit (classifier)")
-        ax.set_ylim(0, max(40, 5 + 100 * max(max(v) for v in shares.values())))
-        ax.set_title(title, fontsize=9)
-    axes[1].set_ylabel("share of samples (%)")
-    axes[1].legend(loc="upper right", fontsize=7)
-    fig.tight_layout()
-    gankit.save_figure("2-69", grid.figures_folder(args), fig)
-    plt.close("all")
+        share_bars(ax, values, ylim=top, goal=GOAL["min_share"])
+        ax.set_title(title)
+    for ax in axes[2:]:
+        ax.tick_params(labelleft=False)
+    axes[1].set_ylabel("样本占比（%）")
+    # the legend under the samples, where it covers no bar
+    axes[0].legend(*axes[1].get_legend_handles_labels(), loc="upper center", bbox_to_anchor=(0.5, -0.04),
+                   ncols=2, frameon=False)
+    fig.tight_layout(pad=0.3)
+    return fig
 
 
 def main(argv=None) -> int:
-    return grid.main(EXPERIMENT, write_outputs, argv, finish=save_figure_2_69, description=(
+    return grid.main(EXPERIMENT, write_outputs, argv, description=(
         "Remedies for the improved GAN's mode collapse, several seeds each, scored against a goal."))
 
 

@@ -22,7 +22,7 @@ NOTEBOOK_PATTERN = "notebook_*.ipynb"
 class Figure:
     """One figure: its file name (without .png), its number in the book, the code that saves it."""
 
-    name: str
+    name: str  # the file name; figures keep it when their number changes (mode-hopping is 图2-71)
     number: str | None  # "2-56" is shown as 图2-56; None: saved for the notebooks, not numbered
     made_by: str  # a listing, a notebook or a make target
 
@@ -49,9 +49,10 @@ FIGURES = {f.name: f for f in [
     Figure("mode-collapse-comparison", "2-67", "notebook_3_improved_gan.ipynb"),
     Figure("2-68", "2-68", "chapter_2_3_2_10.py"),
     Figure("remedy-feature-matching-d-loss", None, "chapter_2_3_2_10.py"),
-    Figure("2-69", "2-69", "make remedies"),
+    Figure("2-69", "2-69", "notebook_4_going_further.ipynb"),  # listing 10's checkpoint, as 2-68
     Figure("conv-gan-samples", "2-70", "chapter_2_3_2_11.py"),
-    Figure("mode-hopping", "2-71", "make hopping"),  # on the appendix page
+    # the appendix page (附录：实验记录), after the chapter
+    Figure("mode-hopping", "2-71", "make hopping"),
     Figure("2-72", "2-72", "make conv-gan"),
     Figure("2-73", "2-73", "make conv-gan"),
 ]}

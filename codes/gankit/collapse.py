@@ -13,9 +13,9 @@ from .figures import image_grid, plot_digit_shares
 
 
 @torch.no_grad()
-def sample(G, generate_seed, seed_size: int, count: int) -> torch.Tensor:
+def sample(G, generate_noise, noise_size: int, count: int) -> torch.Tensor:
     """``count`` generator outputs for fresh noise, one input at a time as in the chapter, on the CPU."""
-    return torch.stack([G.forward(generate_seed(seed_size)) for _ in range(count)]).cpu()
+    return torch.stack([G.forward(generate_noise(noise_size)) for _ in range(count)]).cpu()
 
 
 def mean_pairwise_distance(images: torch.Tensor) -> float:
@@ -36,12 +36,14 @@ def plot_collapse(images, measured: dict, cols: int = 8):
     """Figure 2-65: samples of a collapsed generator, with the measured variety in the title."""
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(cols * 1.1, -(-len(images) // cols) * 1.1 + 0.6))
+    from .figures import WIDTH
+
+    rows = -(-len(images) // cols)
+    fig, ax = plt.subplots(figsize=(WIDTH, WIDTH * rows / cols + 0.45))
     image_grid(ax, images, cols)
-    ax.set_title(f"{len(images)} samples for {len(images)} different noise inputs — mean pairwise distance "
-                 f"{measured['generated_distance']:.2f} (real digits: {measured['real_distance']:.2f})",
-                 fontsize=10)
-    fig.tight_layout()
+    ax.set_title(f"{len(images)} 个不同的噪声输入得到的 {len(images)} 个样本：两两之间的平均距离 "
+                 f"{measured['generated_distance']:.2f}（真实数字为 {measured['real_distance']:.2f}）")
+    fig.tight_layout(pad=0.3)
     return fig
 
 
@@ -53,13 +55,18 @@ def plot_comparison(panels):
     """
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(2, len(panels), figsize=(3.6 * len(panels), 6.6), squeeze=False,
-                             gridspec_kw={"height_ratios": [1.15, 1]})
+    from .figures import WIDTH
+
+    fig, axes = plt.subplots(2, len(panels), figsize=(WIDTH, 0.72 * WIDTH), squeeze=False,
+                             gridspec_kw={"height_ratios": [1.0, 1]})
     for col, (title, images, measured, _) in enumerate(panels):
         image_grid(axes[0][col], images, cols=4)
-        axes[0][col].set_title(f"{title}\nvariety ratio {measured['variety_ratio']:.3f}", fontsize=9)
+        axes[0][col].set_title(f"{title}\n多样性比值 {measured['variety_ratio']:.3f}")
     plot_digit_shares({title: shares for title, _, _, shares in panels}, axes=axes[1])
     for ax in axes[1]:
         ax.set_title("")
-    fig.tight_layout()
+    for ax in axes[1][1:]:
+        ax.sharey(axes[1][0])
+        ax.tick_params(labelleft=False)
+    fig.tight_layout(pad=0.3)
     return fig

@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
 import torch
@@ -141,6 +142,19 @@ class Reference:
 _REFERENCES: dict = {}
 
 
+def classifier_record(classifier: DigitClassifier) -> dict:
+    """What a results file says about the score card's classifier: its ``info`` (data, epochs, test
+    accuracy) and ``sha256``, the SHA-256 of its checkpoint file, which names that one classifier
+    (None for a classifier that was not loaded from or saved to a file)."""
+    import hashlib
+
+    info = dict(getattr(classifier, "info", {}))
+    checkpoint = info.pop("checkpoint", None)
+    info.pop("loaded", None)
+    info["sha256"] = hashlib.sha256(Path(checkpoint).read_bytes()).hexdigest() if checkpoint else None
+    return info
+
+
 def build_reference(data_source=None, classifier: DigitClassifier | None = None, log=print) -> Reference:
     """Load the data and the classifier for ``data_source`` and precompute the real statistics.
 
@@ -186,6 +200,7 @@ def build_reference(data_source=None, classifier: DigitClassifier | None = None,
         "blur_kernel": BLUR_KERNEL, "blur_sigma": BLUR_SIGMA, "single_digit": SINGLE_DIGIT,
         "memorisation_percentile": MEMORISATION_PERCENTILE,
         "memorisation_threshold": round(threshold, 4), "reference_seconds": reference.seconds,
+        "classifier_sha256": classifier_record(classifier)["sha256"],
     }
     _REFERENCES[cache_key] = reference
     return reference
@@ -227,6 +242,7 @@ def score_images(images: torch.Tensor, reference: Reference | None = None, data_
         **knn,
         "memorised_share": float(memorised),
         "seconds": round(time.perf_counter() - start, 1),
+        "classifier_sha256": ref.settings.get("classifier_sha256"),  # which classifier scored it
     }
 
 
