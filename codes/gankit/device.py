@@ -22,7 +22,7 @@ def _mps_available() -> bool:
 
 def choose_device(name: str | None = None) -> torch.device:
     """CUDA, then Apple MPS, then CPU for ``auto``; an explicit choice must exist."""
-    name = (name or os.environ.get(DEVICE_ENV) or "auto").lower()
+    name = (name or os.environ.get(DEVICE_ENV) or "auto").strip().lower() or "auto"
     base = name.split(":")[0]
     if base not in CHOICES:
         raise DeviceError(f"unknown device {name!r} (--device or ${DEVICE_ENV}); choose one of {', '.join(CHOICES)}.")

@@ -75,12 +75,16 @@ def check() -> None:
     """Read every setting once, so that a malformed one stops an entry point before any work.
 
     Each script of the project (listings, experiments, tools) calls this first;
-    the SettingError names the variable and the fix.
+    the SettingError names the variable and the fix. It first makes the console's output safe
+    for any encoding (``gankit.console``), so that no message ends in UnicodeEncodeError.
     """
+    from .console import safe_output
+
+    safe_output()
     quick()
     seed()
 
 
 def device() -> str:
-    """``$GANBOOK_DEVICE``, ``auto`` when unset."""
-    return os.environ.get(DEVICE_ENV) or "auto"
+    """``$GANBOOK_DEVICE`` without surrounding spaces (as ``$GANBOOK_SEED``), ``auto`` when unset."""
+    return (os.environ.get(DEVICE_ENV) or "").strip() or "auto"
