@@ -6,6 +6,11 @@
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
 export RUN MODEL N OUT SEED
+# REFERENCE=1 (maintainers only): the full MNIST with seed 0 rewrites the book's own figures, results,
+# notebooks and widget weights; without it every run, that one too, writes under _build/runs/.
+ifneq ($(REFERENCE),)
+export GANBOOK_REFERENCE := 1
+endif
 
 .PHONY: help install figures widgets bench bench-widgets book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
 
@@ -15,9 +20,10 @@ help:
 install: ## install the pinned Python packages
 	$(PYTHON) -m pip install -r requirements.txt
 
-figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), then make widgets
+figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), make widgets, compare with the book (REFERENCE=1: rewrite the book's reference)
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 	$(PYTHON) tools/export_generators.py
+	$(PYTHON) tools/compare_run.py
 
 widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
 	$(PYTHON) tools/export_generators.py

@@ -15,6 +15,7 @@ QUICK_ENV = "GANBOOK_QUICK"
 CHECKPOINTS_ENV = "GANBOOK_CHECKPOINTS"
 FIGURES_ENV = "GANBOOK_FIGURES"
 RESULTS_ENV = "GANBOOK_RESULTS"
+REFERENCE_ENV = "GANBOOK_REFERENCE"  # 1: a maintainer rewrites the book's reference (make figures REFERENCE=1)
 
 DATA_CHOICES = "a .csv file, a folder with MNIST IDX files, 'download', 'builtin' or 'auto'"
 DATA_HELP = (f"MNIST source: a .csv file, a folder with MNIST IDX files, 'download', "
@@ -47,6 +48,15 @@ def flag(name: str, default: bool = False) -> bool:
 def quick() -> bool:
     """The quick configuration (``GANBOOK_QUICK=1``): built-in data, outputs in a run folder under _build/runs."""
     return flag(QUICK_ENV)
+
+
+def reference() -> bool:
+    """``GANBOOK_REFERENCE=1``: this run of the reference configuration rewrites the book's own files.
+
+    Only a maintainer asks for it (``make figures REFERENCE=1``); without it every run, the full
+    MNIST with 随机数种子 0 included, writes under _build/runs/.
+    """
+    return flag(REFERENCE_ENV)
 
 
 def data_source(value: str | None = None) -> str:
@@ -82,6 +92,7 @@ def check() -> None:
 
     safe_output()
     quick()
+    reference()
     seed()
 
 
