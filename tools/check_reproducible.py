@@ -39,8 +39,33 @@ TRAININGS = {  # name: command, {folder flag: folder name}
 
 
 def digests(folder: Path) -> dict:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
+    """sha256 of each file; for a checkpoint also of its tensors alone (a file also records training times)."""
+    found = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and not p.name.startswith(".") and not p.name.endswith(".lock"):
+            found[str(p.relative_to(folder))] = (hashlib.sha256(p.read_bytes()).hexdigest(),
+                                                 tensors_digest(p) if p.suffix == ".pt" else None)
+    return found
+
+
+def tensors_digest(path: Path) -> str:
+    """sha256 of every tensor in a checkpoint (weights, optimiser states, random-number states), in order."""
+    import torch
+
+    digest = hashlib.sha256()
+
+    def walk(value, key=""):
+        if isinstance(value, torch.Tensor):
+            digest.update(key.encode() + value.detach().cpu().contiguous().view(-1).view(torch.uint8).numpy().tobytes())
+        elif isinstance(value, dict):
+            for k in sorted(value, key=str):
+                walk(value[k], f"{key}/{k}")
+        elif isinstance(value, (list, tuple)):
+            for i, v in enumerate(value):
+                walk(v, f"{key}/{i}")
+
+    walk(torch.load(path, map_location="cpu", weights_only=True))
+    return digest.hexdigest()
 
 
 def run_once(command, folders, env, where: Path) -> tuple[dict, float]:
@@ -80,9 +105,14 @@ def main(argv=None) -> int:
                 runs = [run_once(command, folders, environment(variant == "pinned"), Path(tmp) / str(i))
                         for i in (1, 2)]
             (first, cpu1), (second, cpu2) = runs
-            same = sorted(k for k in first if first.get(k) == second.get(k))
-            other = sorted(k for k in set(first) | set(second) if first.get(k) != second.get(k))
-            print(f"{variant}: {name}: {len(same)} of {len(same) + len(other)} files byte-identical"
+            names = sorted(set(first) | set(second))
+            same = [k for k in names if first.get(k) == second.get(k)]
+            tensors = [k for k in names if k not in same and first.get(k, (0, 0))[1]
+                       and first.get(k, (0, 1))[1] == second.get(k, (0, 2))[1]]
+            other = [k for k in names if k not in same and k not in tensors]
+            print(f"{variant}: {name}: {len(same)} of {len(names)} files byte-identical"
+                  + (f"; {len(tensors)} checkpoint(s) with identical tensors, the file differing in the "
+                     f"recorded times: {', '.join(tensors)}" if tensors else "")
                   + (f"; differ: {', '.join(other)}" if other else "")
                   + f" (CPU {cpu1:.0f} s and {cpu2:.0f} s)", flush=True)
     print(f"wall time {time.perf_counter() - start:.0f} s; load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")

@@ -47,6 +47,7 @@ BATCH_SIZE = 64
 LEARNING_RATE = 1e-3
 LR_DECAY = 0.7  # learning rate x0.7 after each epoch
 NUM_FEATURES = 128
+THREADS = 1  # a sum split among threads is added in another order: one thread, the same bits everywhere
 
 
 class DigitClassifier(nn.Module):
@@ -178,6 +179,19 @@ def accuracy(model: DigitClassifier, data: MnistData) -> float:
 def train_classifier(train: MnistData, epochs: int, seed: int = 0, log=print) -> DigitClassifier:
     """Train a fresh classifier: Adam, mini-batches of 64, learning rate x0.7 after each epoch."""
     set_seed(seed)
+    threads = torch.get_num_threads()
+    if threads_chosen is None:
+        torch.set_num_threads(THREADS)  # see gankit/cpu.py: with its pins, the same weights on any x86-64 CPU
+    try:
+        return _train(train, epochs, seed, log)
+    finally:
+        torch.set_num_threads(threads)
+
+
+threads_chosen = None  # the --threads of `python -m gankit.classifier`, when a reader chose it
+
+
+def _train(train: MnistData, epochs: int, seed: int, log=print) -> DigitClassifier:
     model = DigitClassifier()
     optimiser = torch.optim.Adam(model.parameters(), lr=LEARNING_RATE)
     scheduler = torch.optim.lr_scheduler.StepLR(optimiser, step_size=1, gamma=LR_DECAY)
@@ -315,7 +329,8 @@ def main(argv=None) -> int:
                         help=f"passes over the training images (default {DEFAULT_EPOCHS}, builtin {BUILTIN_EPOCHS})")
     parser.add_argument("--seed", type=seed_value, default=0, help="随机数种子 of the classifier's training")
     parser.add_argument("--retrain", action="store_true", help="train even if a checkpoint exists")
-    parser.add_argument("--threads", type=positive_int, default=None, help="torch CPU threads (default: torch's choice)")
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help=f"torch CPU threads of the training (default {THREADS}: the same weights on every CPU)")
     args = parser.parse_args(argv)
     try:
         check_writable(paths.CHECKPOINT_DIR / "classifier", f"${settings.CHECKPOINTS_ENV}")
@@ -330,8 +345,10 @@ def main(argv=None) -> int:
 
 
 def _main(args) -> int:
+    global threads_chosen
     if args.threads:
         torch.set_num_threads(args.threads)
+        threads_chosen = args.threads
     model = load_classifier(args.data, args.epochs, args.retrain, args.seed)
     info = model.info
     data = splits(args.data)
