@@ -355,13 +355,19 @@ def write_whole(out: Path, files: dict, manifest: dict) -> None:
         raise StorageError(f"could not write in {out.parent} ({type(err).__name__}: {err.strerror or err}). "
                            "Fix: make it writable (or free disk space) and run again.") from None
     try:
-        kept = [p for p in sorted(out.iterdir()) if p.is_file() and p.suffix != ".bin"
-                and p.name not in files] if out.is_dir() else []
-        for name, data in [*files.items(), *((p.name, p.read_bytes()) for p in kept)]:
+        kept = [p for p in sorted(out.iterdir()) if p.suffix != ".bin" and p.name not in files] if out.is_dir() else []
+        for name, data in files.items():
             atomic_write_bytes(new / name, data)
+        for path in kept:  # what others keep beside the weights (a folder too) goes on with them
+            (shutil.copytree(path, new / path.name, symlinks=True) if path.is_dir() and not path.is_symlink()
+             else shutil.copy2(path, new / path.name, follow_symlinks=False))
         check_export(new, manifest)
         os.chmod(new, folder_mode())  # mkdtemp made it 0700: a web server must read it
         swap(new, out)
+    except OSError as err:
+        raise StorageError(f"could not write the export into {out} ({type(err).__name__}: {err.strerror or err}); "
+                           "the earlier export is kept. Fix: free disk space or make it writable, "
+                           "and run again.") from None
     finally:
         shutil.rmtree(new, ignore_errors=True)  # after a swap: the earlier export
 
