@@ -88,7 +88,9 @@ def environment(pinned: bool) -> dict:
     if pinned:
         env.update(PINNED, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1")
     else:  # gankit pins on import where a variable is unset: the libraries' own choice, said explicitly
-        env.update(ATEN_CPU_CAPABILITY="avx512", ONEDNN_MAX_CPU_ISA="ALL", DNNL_MAX_CPU_ISA="ALL", MKL_CBWR="AUTO")
+        # (ATen: the best this CPU has; naming a capability it lacks would crash it)
+        best = "avx512" if "avx512f" in Path("/proc/cpuinfo").read_text() else "avx2"
+        env.update(ATEN_CPU_CAPABILITY=best, ONEDNN_MAX_CPU_ISA="ALL", DNNL_MAX_CPU_ISA="ALL", MKL_CBWR="AUTO")
     return env
 
 
