@@ -523,7 +523,7 @@ def test_a_second_process_wanting_the_classifier_waits_and_loads_what_the_first_
     import fcntl
 
     monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: pytest.fail("trained it a second time"))
-    target = classifier.checkpoint_path(load_mnist("builtin", quiet=True).key(), 0, tmp_path)
+    target = classifier.checkpoint_path(classifier.splits("builtin").train, 0, tmp_path)
     target.parent.mkdir(parents=True)
     waiting, log, logged = waiting_log()
     result = []
@@ -648,7 +648,7 @@ def test_a_table_waits_for_its_group_s_first_finished_run(tmp_path):
 
 def test_corrupt_classifier_checkpoint_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "CHECKPOINT_DIR", tmp_path)
-    target = classifier.checkpoint_path(load_mnist("builtin", quiet=True).key(), 0)
+    target = classifier.checkpoint_path(classifier.splits("builtin").train, 0)
     target.parent.mkdir(parents=True)
     target.write_bytes(b"PK\x03\x04 torn")
     code, _, err = call(classifier.main, ["--data", "builtin"])
