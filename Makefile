@@ -1,8 +1,16 @@
 # Everything a reader does, one target each. Settings come from the environment:
 #   GANBOOK_DATA=/path/to/mnist   MNIST source (a CSV, an IDX folder, download, builtin)
 #   GANBOOK_DEVICE=auto|cuda|mps|cpu   GANBOOK_SEED=0   GANBOOK_QUICK=1 (built-in data, for CI)
+#   Values (RUN=, MODEL=, N=, OUT=, SEED=) reach the programs through the environment, quoted by
+#   the shell as "$$VAR", never pasted into a command's text: any file name works, none runs.
 PYTHON ?= python3
 export PYTHONPATH := $(CURDIR)/codes:$(PYTHONPATH)
+export RUN MODEL N OUT SEED
+# REFERENCE=1 (maintainers only): the full MNIST with seed 0 rewrites the book's own figures, results,
+# notebooks and widget weights; without it every run, that one too, writes under _build/runs/.
+ifneq ($(REFERENCE),)
+export GANBOOK_REFERENCE := 1
+endif
 
 .PHONY: help install figures widgets bench bench-widgets book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
 
@@ -12,9 +20,10 @@ help:
 install: ## install the pinned Python packages
 	$(PYTHON) -m pip install -r requirements.txt
 
-figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), then make widgets
+figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), make widgets, compare with the book (REFERENCE=1: rewrite the book's reference)
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 	$(PYTHON) tools/export_generators.py
+	$(PYTHON) tools/compare_run.py
 
 widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
 	$(PYTHON) tools/export_generators.py
@@ -26,7 +35,7 @@ bench-widgets: ## speed of the widgets' 数一数 in Chromium: this gan_widgets.
 	$(PYTHON) bench/widgets_count.py
 
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
-	$(PYTHON) tools/build_book.py $(if $(RUN),--run $(RUN),)
+	$(PYTHON) tools/build_book.py $${RUN:+--run "$$RUN"}
 
 pdf: ## the chapter as a print-ready PDF, _build/pdf/ (XeLaTeX; the Debian packages are in .ci/run)
 	$(PYTHON) tools/make_pdf.py
@@ -53,7 +62,7 @@ conv-gan: ## section 9: the convolutional GAN (listing 11): 3 seeds and a longer
 	$(PYTHON) -m experiments.conv_gan
 
 samples: ## MODEL=<name> N=<n> OUT=<file.npy> [SEED=0]: n samples of a trained generator (n x 784, numpy.save), trained first if missing; no MODEL: the names
-	$(PYTHON) -m experiments.samples $(if $(MODEL),--model '$(MODEL)',) $(if $(N),-n '$(N)',) $(if $(OUT),--out '$(OUT)',) $(if $(SEED),--seed '$(SEED)',)
+	$(PYTHON) -m experiments.samples $${MODEL:+--model "$$MODEL"} $${N:+-n "$$N"} $${OUT:+--out "$$OUT"} $${SEED:+--seed "$$SEED"}
 
 clean: ## remove build outputs (keeps checkpoints)
 	rm -rf _build

@@ -187,3 +187,61 @@ def test_full_mnist(full_data):
     assert int(data.labels[0]) == 5
     assert torch.bincount(data.labels)[:3].tolist() == [5923, 6742, 5958]
     assert len(load_mnist(full_data, split="test")) == 10000
+
+
+# ------------------------------------------------------- faults of the reliability probe
+def test_plain_and_gzipped_idx_files_of_one_split_are_never_mixed(idx_root):
+    """Before: plain images beside gzipped labels of another set trained silently (9.7% agreement)."""
+    root, images, labels = idx_root
+    raw = root / "MNIST" / "raw"
+    other = raw / "train-labels-idx1-ubyte"
+    (raw / "train-labels-idx1-ubyte.gz").write_bytes(gzip.compress(other.read_bytes()))
+    other.unlink()  # plain images, gzipped labels
+    with pytest.raises(DataError) as err:
+        load_mnist(root)
+    message = str(err.value)
+    assert "train-images-idx3-ubyte and" in message and "train-labels-idx1-ubyte.gz" in message
+    assert "one plain and one gzipped" in message and "Keep one format" in message
+
+
+def test_a_complete_pair_of_one_format_is_used(idx_root):
+    """Images in both formats, labels only gzipped: the gzipped pair belongs together, and is used."""
+    root, images, labels = idx_root
+    raw = root / "MNIST" / "raw"
+    for name in ("train-images-idx3-ubyte", "train-labels-idx1-ubyte"):
+        (raw / (name + ".gz")).write_bytes(gzip.compress((raw / name).read_bytes()))
+    (raw / "train-images-idx3-ubyte").write_bytes((raw / "train-images-idx3-ubyte").read_bytes()[:-1])  # torn
+    (raw / "train-labels-idx1-ubyte").unlink()
+    data = load_mnist(root)
+    assert data.labels.tolist() == labels.tolist()  # read from the .gz pair, not the torn plain file
+
+
+def test_csv_with_the_label_last_is_refused_naming_the_probable_cause(tmp_path):
+    """Before: pixels first, label last was accepted, every label read as 0 (MNIST's corner pixel)."""
+    rows = sample_rows(30)
+    for row in rows:
+        row[1] = 0  # the corner pixel, read as the label
+    moved = [row[1:] + [row[0]] for row in rows]
+    with pytest.raises(DataError) as err:
+        load_mnist(write_csv(tmp_path / "label_last.csv", moved))
+    message = str(err.value)
+    assert "label_last.csv" in message and "all 30 labels" in message and "are 0" in message
+    assert "the label is probably the last value of each row" in message
+
+
+def test_a_line_is_printed_before_any_network_wait(monkeypatch, tmp_path, capsys):
+    """Before: --data auto on a stalled network waited about 33 s before saying anything."""
+    import torchvision.datasets
+
+    said = []
+
+    class Stalled:
+        def __init__(self, *args, **kwargs):
+            said.append(capsys.readouterr().err)  # what the reader saw when the wait began
+            raise TimeoutError("the network stalled")
+
+    monkeypatch.setattr(gankit.data, "DOWNLOAD_ROOT", tmp_path / "data")
+    monkeypatch.setattr(torchvision.datasets, "MNIST", Stalled)
+    monkeypatch.delenv("GANBOOK_DATA", raising=False)
+    assert load_mnist("auto", quiet=True).kind == "builtin"
+    assert said and "trying to download MNIST" in said[0] and "--data builtin" in said[0], said

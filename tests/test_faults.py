@@ -12,11 +12,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import gzip
+import hashlib
 import importlib.util
 import io
+import json
 import os
 import re
 import runpy
+import shutil
 import subprocess
 import sys
 import threading
@@ -520,7 +523,7 @@ def test_a_second_process_wanting_the_classifier_waits_and_loads_what_the_first_
     import fcntl
 
     monkeypatch.setattr(classifier, "train_classifier", lambda *a, **k: pytest.fail("trained it a second time"))
-    target = classifier.checkpoint_path(load_mnist("builtin", quiet=True).key(), 0, tmp_path)
+    target = classifier.checkpoint_path(classifier.splits("builtin").train, 0, tmp_path)
     target.parent.mkdir(parents=True)
     waiting, log, logged = waiting_log()
     result = []
@@ -645,7 +648,7 @@ def test_a_table_waits_for_its_group_s_first_finished_run(tmp_path):
 
 def test_corrupt_classifier_checkpoint_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setattr(paths, "CHECKPOINT_DIR", tmp_path)
-    target = classifier.checkpoint_path(load_mnist("builtin", quiet=True).key(), 0)
+    target = classifier.checkpoint_path(classifier.splits("builtin").train, 0)
     target.parent.mkdir(parents=True)
     target.write_bytes(b"PK\x03\x04 torn")
     code, _, err = call(classifier.main, ["--data", "builtin"])
@@ -673,3 +676,298 @@ def test_browser_resolves_no_host_but_127_0_0_1(tmp_path, browser):
         page.close()
         server.shutdown()
         server.server_close()
+
+
+# ====================================================================== routes, quoting, encodings, modes
+def build_book_script():
+    return load_script("build_book", ROOT / "tools" / "build_book.py")
+
+
+def run_build_book(module, argv):
+    old = sys.argv
+    sys.argv = ["build_book.py", *argv]
+    try:
+        return call(module.main)
+    finally:
+        sys.argv = old
+
+
+def test_the_book_of_a_readers_run_is_laid_out_and_built(tmp_path, monkeypatch):
+    """make figures ends with "build its book with: make book RUN=<name>": before, a FileNotFoundError
+    (site/ was removed, then a file copied into it before it was made again)."""
+    module = build_book_script()
+    runs = tmp_path / "_build" / "runs"
+    own_figure = runs / "builtin4000-seed0" / paths.FIGURES / "2-62.png"
+    own_figure.parent.mkdir(parents=True)
+    own_figure.write_bytes(b"the run's own figure")
+    (runs / "builtin4000-seed0" / "site" / "stale").mkdir(parents=True)  # an earlier build's site
+    monkeypatch.setattr(module.paths, "RUNS_DIR", runs)
+    built = []
+    monkeypatch.setattr(module, "build", lambda folder, env: built.append((folder, env)) or 0)
+    code, out, err = run_build_book(module, ["--run", "builtin4000-seed0"])
+    site = runs / "builtin4000-seed0" / "site"
+    assert code == 0 and "Traceback" not in err, err
+    assert built and built[0][0] == site and built[0][1]["GANBOOK_RUN"] == "builtin4000-seed0"
+    assert (site / "_config.yml").read_bytes() == (ROOT / "_config.yml").read_bytes()
+    assert (site / paths.FIGURES / "2-62.png").read_bytes() == b"the run's own figure"  # the run's, over the book's
+    assert (site / "book" / "chapter_2_3_2.md").is_file() and not (site / "stale").exists()
+    assert "make book" not in err and f"the book of run builtin4000-seed0" in out
+
+
+@pytest.mark.parametrize("how", ["dot-dot", "absolute", "nested", "link"])
+def test_make_book_refuses_a_run_outside_build_runs_and_deletes_nothing(tmp_path, monkeypatch, how):
+    """Before: RUN=/some/folder removed /some/folder/site, outside the project, then crashed."""
+    module = build_book_script()
+    runs = tmp_path / "project" / "_build" / "runs"
+    runs.mkdir(parents=True)
+    outside = tmp_path / "elsewhere"
+    (outside / "site").mkdir(parents=True)
+    (outside / "site" / "precious.txt").write_text("a reader's file")
+    (runs / "ok-run").mkdir()
+    monkeypatch.setattr(module.paths, "RUNS_DIR", runs)
+    monkeypatch.setattr(module, "build", lambda folder, env: pytest.fail("built"))
+    name = {"dot-dot": "../../../elsewhere", "absolute": str(outside), "nested": "ok-run/../../../../elsewhere",
+            "link": "linked"}[how]
+    if how == "link":
+        (runs / "linked").symlink_to(outside, target_is_directory=True)
+    code, _, err = run_build_book(module, ["--run", name])
+    assert_one_clear_line(code, err, 2, name if how != "link" else "leads out of", "runs there: ")
+    assert (outside / "site" / "precious.txt").read_text() == "a reader's file"
+
+
+def make(*args, env=None, cwd=ROOT, timeout=300) -> subprocess.CompletedProcess:
+    return subprocess.run(["make", "--no-print-directory", "-s", *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})})
+
+
+@pytest.mark.parametrize("variable", ["OUT", "MODEL", "N", "SEED", "RUN"])
+def test_make_variables_reach_the_programs_as_values_never_as_shell_text(tmp_path, variable):
+    """Before: OUT="x.npy' && touch pwned && echo '" ran the touch; an apostrophe broke the command."""
+    pwned = tmp_path / "pwned"
+    # quotes, ; and backquotes: shell syntax (a $ would be make's own syntax, expanded by make itself)
+    attack = f"x.npz' && touch '{pwned}' && echo '; touch \"{pwned}\"; `touch {pwned}`"
+    target = "book" if variable == "RUN" else "samples"
+    # every other value usable; the attack is refused by its own check (argparse), so nothing is trained
+    values = {"MODEL": "gan", "N": "1", "OUT": str(tmp_path / "it's.npy")}
+    values[variable] = attack
+    result = make(target, *[f"{k}={v}" for k, v in values.items()] if target == "samples" else [f"RUN={attack}"])
+    assert not pwned.exists(), f"{variable}: the shell ran text of the value"
+    assert result.returncode != 0 and "Syntax error" not in result.stderr and "Traceback" not in result.stderr
+    if variable == "SEED":  # its message names the flag, not the value
+        assert "argument --seed: is not a whole number" in result.stderr, result.stderr
+    else:
+        assert attack in result.stderr or repr(attack)[1:-1] in result.stderr, result.stderr  # the value, whole
+    apostrophe = make("samples", "MODEL=gan", "N=1", f"OUT={tmp_path}/it's.npz")
+    assert "it's.npz" in apostrophe.stderr and "does not end in .npy" in apostrophe.stderr
+
+
+def test_output_survives_a_console_that_cannot_show_chinese(tmp_path):
+    """PYTHONIOENCODING=cp1252 (a Western Windows console): before, UnicodeEncodeError, after the work."""
+    env = {**os.environ, "PYTHONPATH": str(CODES), "PYTHONIOENCODING": "cp1252", "TQDM_DISABLE": "1"}
+    commands = {"listing --help": [str(CODES / "chapter_2_3_2_08.py"), "--help"],
+                "export --help": [str(ROOT / "tools" / "export_generators.py"), "--help"],
+                "make figures --help": [str(ROOT / "tools" / "make_figures.py"), "--help"],
+                "samples": ["-m", "experiments.samples", "--model", "gan", "-n", "2", "--limit", "20",
+                            "--epochs", "1", "--data", "builtin", "--checkpoints", str(tmp_path / "ck"),
+                            "--out", str(tmp_path / "s.npy")]}
+    for name, command in commands.items():
+        result = subprocess.run([sys.executable, *command], capture_output=True, timeout=300, env=env, cwd=ROOT)
+        stdout, stderr = result.stdout.decode("cp1252"), result.stderr.decode("cp1252")
+        assert result.returncode == 0 and "Traceback" not in stderr, (name, stderr[-2000:])
+        assert "\\u968f\\u673a\\u6570\\u79cd\\u5b50" in stdout + stderr, name  # 随机数种子, escaped
+    assert np.load(tmp_path / "s.npy").shape == (2, 784)
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o027, 0o002])
+def test_files_are_written_with_the_process_umask(tmp_path, mask):
+    """Before: 0600 whatever the umask (tempfile's mode): a web server or a second user got 403."""
+    from gankit import storage
+
+    old = os.umask(mask)
+    try:
+        written = storage.atomic_write_bytes(tmp_path / "figure.png", b"png")
+        plain = tmp_path / "plain.txt"
+        plain.write_text("what open() gives")
+    finally:
+        os.umask(old)
+    assert written.stat().st_mode & 0o777 == plain.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_device_setting_with_spaces_is_read_like_the_seed(monkeypatch):
+    from gankit.device import choose_device
+
+    monkeypatch.setenv(settings.DEVICE_ENV, " cpu ")
+    monkeypatch.setenv(settings.SEED_ENV, " 1 ")
+    assert settings.device() == "cpu" and settings.seed() == 1
+    assert choose_device().type == "cpu"
+    code, _, err = call(listing_main, [])
+    assert code == 0, err
+
+
+# ====================================================================== the widgets' export
+def widget_exporter():
+    from test_widgets import exporter
+
+    return exporter()
+
+
+def export_untrained(tmp_path, seed: int, out: Path) -> int:
+    from test_widgets import _export, _fake_runs
+
+    folder = tmp_path / f"ck{seed}-{len(list(tmp_path.glob('ck*')))}"  # a fresh folder each time
+    runs, classifier = _fake_runs(folder, seed=seed)
+    return _export(folder, runs, classifier, out)
+
+
+@pytest.mark.parametrize("fault", ["disk full", "killed"])
+def test_a_widgets_export_that_fails_midway_leaves_the_earlier_one_whole(tmp_path, monkeypatch, fault):
+    """Before: the .bin files were replaced one by one, then manifest.json: new weights beside an old manifest."""
+    module = widget_exporter()
+    out = tmp_path / "weights"
+    (out.parent).mkdir(exist_ok=True)
+    assert export_untrained(tmp_path, 1, out) == 0
+    (out / "README.txt").write_text("kept: not a weight file")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    real, calls = module.atomic_write_bytes, []
+
+    def fails_on_the_third_file(path, data, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 3:
+            if fault == "killed":
+                raise KeyboardInterrupt
+            raise StorageError(f"could not write {path} (OSError: No space left on device). Fix: free disk space")
+        return real(path, data, *args, **kwargs)
+
+    monkeypatch.setattr(module, "atomic_write_bytes", fails_on_the_third_file)
+    if fault == "killed":
+        with pytest.raises(KeyboardInterrupt):
+            export_untrained(tmp_path, 2, out)
+    else:
+        code, _, err = call(export_untrained, tmp_path, 2, out)
+        assert_one_clear_line(code, err, 2, "No space left on device")
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # the earlier export, whole
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".weights")) == []
+    monkeypatch.setattr(module, "atomic_write_bytes", real)
+    assert export_untrained(tmp_path, 2, out) == 0  # and the next export replaces it whole
+    after = {p.name: p.read_bytes() for p in out.iterdir()}
+    manifest = json.loads(after["manifest.json"])
+    assert after["README.txt"] == b"kept: not a weight file"
+    for entry in [e for m in manifest["models"].values() for e in m["epochs"].values()] + [manifest["classifier"]]:
+        assert hashlib.sha256(after[entry["file"]]).hexdigest() == entry["sha256"], entry["file"]
+    assert after["gan-epoch10.bin"] != before["gan-epoch10.bin"]
+    assert out.stat().st_mode & 0o777 == 0o777 & ~gankit.storage.umask()  # not mkdtemp's 0700
+
+
+def test_the_page_refuses_weights_that_differ_from_the_manifest(tmp_path, browser):
+    """A weight file that does not match the manifest's SHA-256 shows a clear message, not garbage digits."""
+    from test_book import _QuietHandler
+
+    site = tmp_path / "site"
+    (site / "widgets").mkdir(parents=True)
+    shutil.copy(ROOT / "_static" / "widgets" / "gan_widgets.js", site / "widgets")
+    shutil.copytree(ROOT / "_static" / "widgets" / "weights", site / "widgets" / "weights")
+    torn = site / "widgets" / "weights" / "gan-epoch10.bin"
+    torn.write_bytes(torn.read_bytes()[:-64] + bytes(64))  # the end of another export's file
+    (site / "index.html").write_text(
+        '<!DOCTYPE html><meta charset="utf-8"><div class="gan-widget" data-widget="first-gan"></div>'
+        '<script src="widgets/gan_widgets.js"></script>', encoding="utf-8")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/")
+        page.wait_for_selector("p.gan-widget-error", timeout=20000)
+        message = page.locator("p.gan-widget-error").inner_text()
+        assert "gan-epoch10.bin" in message and "SHA-256" in message and "make widgets" in message, message
+        assert page.locator("div.gan-widget canvas").count() == 0  # nothing drawn from the torn file
+    finally:
+        page.close()
+        server.shutdown()
+        server.server_close()
+
+
+# ====================================================================== the score card's classifier
+def fake_classifier_training(monkeypatch, trained: list):
+    """The classifier's training replaced by an untrained network (the cache and the splits are the point)."""
+    def train(train_data, epochs, seed=0, log=print):
+        trained.append(train_data)
+        torch.manual_seed(seed)
+        return classifier.DigitClassifier().eval()
+
+    monkeypatch.setattr(classifier, "train_classifier", train)
+
+
+def test_the_classifier_cache_is_keyed_by_the_data_it_was_trained_on(tmp_path, monkeypatch):
+    """Before: keyed by kind, count and seed only, so another data set of the same size loaded it."""
+    trained = []
+    fake_classifier_training(monkeypatch, trained)
+    rng = np.random.default_rng(0)
+    for name in ("one", "other"):  # two IDX sets of the same size: the same kind and count
+        write_idx(tmp_path / name, rng.integers(0, 256, (30, 28, 28)), np.arange(30) % 10)
+        write_idx(tmp_path / name, rng.integers(0, 256, (10, 28, 28)), np.arange(10) % 10, prefix="test")
+    log = []
+    first = classifier.load_classifier(tmp_path / "one", epochs=1, directory=tmp_path / "ck", log=log.append)
+    second = classifier.load_classifier(tmp_path / "other", epochs=1, directory=tmp_path / "ck", log=log.append)
+    assert len(trained) == 2 and not second.info["loaded"], log  # trained for its own data
+    assert first.info["checkpoint"] != second.info["checkpoint"]
+    again = classifier.load_classifier(tmp_path / "one", epochs=1, directory=tmp_path / "ck", log=log.append)
+    assert again.info["loaded"] and len(trained) == 2  # the same data: loaded
+    assert again.info["data_sha256"] == load_mnist(tmp_path / "one", quiet=True).digest
+
+
+def test_a_csv_classifier_is_tested_on_rows_it_never_trained_on(tmp_path, monkeypatch):
+    """Before: the "test" split of a CSV was the training file, so test accuracy was training accuracy."""
+    trained = []
+    fake_classifier_training(monkeypatch, trained)
+    path = write_csv(tmp_path / "digits.csv", sample_rows(60))
+    log = []
+    model = classifier.load_classifier(path, epochs=1, directory=tmp_path / "ck", log=log.append)
+    whole = load_mnist(path, quiet=True)
+    assert len(trained[0]) == 50 and model.info["test_images"] == 10  # the last sixth held out
+    assert torch.equal(trained[0].images, whole.images[:50])
+    assert any("has no test split" in line and "last 10, held out" in line for line in log), log
+    # the CSV of the book's earlier section has a test file beside it: that one is the test split
+    write_csv(tmp_path / "mnist_train.csv", sample_rows(60))
+    test_rows = sample_rows(12)
+    write_csv(tmp_path / "mnist_test.csv", [[r[0]] + r[1:][::-1] for r in test_rows])
+    model = classifier.load_classifier(tmp_path / "mnist_train.csv", epochs=1, directory=tmp_path / "ck",
+                                       log=log.append)
+    assert len(trained[1]) == 60 and model.info["test_images"] == 12
+    assert "tested on mnist_test.csv" in log[-3] or any("tested on mnist_test.csv" in line for line in log)
+
+
+# ====================================================================== a reader's run and the book
+def test_reference_is_refused_for_a_run_that_is_not_the_reference(scripts, monkeypatch, no_work):
+    monkeypatch.setenv(settings.REFERENCE_ENV, "1")
+    monkeypatch.setenv(settings.DATA_ENV, "builtin")
+    code, _, err = call(make_figures_main, scripts["make_figures"])
+    assert_one_clear_line(code, err, 2, "REFERENCE=1", "builtin4000-seed0", "leave out REFERENCE=1")
+
+
+def test_a_run_ends_with_a_comparison_against_the_book(tmp_path, monkeypatch):
+    """Which figures are byte-identical, which numbers differ and by how much, which claims still hold."""
+    spec = importlib.util.spec_from_file_location("compare_run", ROOT / "tools" / "compare_run.py")
+    compare_run = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "compare_run", compare_run)  # its dataclass looks its module up there
+    spec.loader.exec_module(compare_run)
+    runs = tmp_path / "runs"
+    monkeypatch.setattr(compare_run.paths, "RUNS_DIR", runs)
+    figures = runs / "idx60000-seed0" / paths.FIGURES
+    figures.mkdir(parents=True)
+    book = ROOT / paths.FIGURES
+    names = sorted(p.name for p in book.glob("*.png"))
+    shutil.copy(book / names[0], figures / names[0])  # byte-identical
+    (figures / names[1]).write_bytes(b"another drawing")
+    metrics = json.loads((ROOT / "results" / "chapter_metrics.json").read_text(encoding="utf-8"))
+    numeric = sorted(k for k, v in metrics.items() if isinstance(v, float))
+    changed = dict(metrics, **{numeric[0]: metrics[numeric[0]] + 1.0})
+    (runs / "idx60000-seed0" / "results").mkdir()
+    (runs / "idx60000-seed0" / "results" / "chapter_metrics.json").write_text(json.dumps(changed))
+    code, out, err = call(compare_run.main, ["idx60000-seed0"])
+    assert code == 0, err
+    assert f"figures: 1 of 2 byte-identical; differ: {names[1]}" in out
+    assert f"{numeric[0]}: book {metrics[numeric[0]]:g}, this run {metrics[numeric[0]] + 1.0:g} (difference +1" in out
+    assert "claims of the text:" in out and "hold on this run's numbers" in out
+    assert (runs / "idx60000-seed0" / "comparison.md").is_file()
+    code, _, err = call(compare_run.main, ["../.."])
+    assert_one_clear_line(code, err, 2, "no run '../..'")

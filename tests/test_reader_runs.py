@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import gankit
-from gankit import paths
+from gankit import paths, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 TRACKED = [ROOT / "_static", ROOT / "results", ROOT / "book"]
@@ -25,10 +25,13 @@ def not_quick(monkeypatch):
     monkeypatch.setattr(paths, "QUICK", False)
 
 
-def test_run_names(not_quick, full_data):
+def test_run_names(not_quick, full_data, monkeypatch):
     full = gankit.load_mnist(full_data, quiet=True)
     assert full.is_full_mnist
-    assert paths.run_name(full, seed=0) is None  # the reference configuration
+    monkeypatch.delenv(settings.REFERENCE_ENV, raising=False)
+    assert paths.run_name(full, seed=0) == "idx60000-seed0"  # a reader's full MNIST: a run of its own
+    monkeypatch.setenv(settings.REFERENCE_ENV, "1")
+    assert paths.run_name(full, seed=0) is None  # the reference configuration, asked for by a maintainer
     assert paths.run_name(full, seed=1) == "idx60000-seed1"
     assert paths.run_name(full, seed=0, limit=100) == "idx100-seed0"
     assert paths.figure_dir(None) == ROOT / "_static" / "2" / "2.3"

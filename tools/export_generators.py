@@ -32,11 +32,15 @@ moves the output.
 from __future__ import annotations
 
 import argparse
+import ctypes
 import hashlib
 import importlib
 import io
 import json
+import os
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +54,8 @@ import torch.nn as nn  # noqa: E402
 import manifest  # noqa: E402
 from gankit import CheckpointError, Checkpoints, RunName, load_mnist, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
-from gankit.storage import atomic_write_bytes  # noqa: E402
+from gankit.console import safe_output  # noqa: E402
+from gankit.storage import StorageError, atomic_write_bytes, folder_mode  # noqa: E402
 
 WIDGETS_ENV = settings.WIDGETS_ENV
 WEIGHTS = Path("_static") / "widgets" / "weights"  # where the book's widgets read them (gan_widgets.js)
@@ -336,6 +341,92 @@ def export_classifier(path: Path, log=print) -> tuple[dict, dict]:
     return entry, {"classifier.bin": data}
 
 
+def write_whole(out: Path, files: dict, manifest: dict) -> None:
+    """Every file of the export into a new folder beside ``out``, checked, then swapped in whole.
+
+    The weights and their manifest change together or not at all: a full disk or a kill while
+    writing leaves the earlier export as it was (and at most a hidden ``.<out>.new-*`` folder, removed
+    by the next export). Files of ``out`` that are not weights are kept; weights the new manifest does
+    not list go with the old folder.
+    """
+    out = Path(out)
+    recover(out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        new = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.new-"))
+    except OSError as err:
+        raise StorageError(f"could not write in {out.parent} ({type(err).__name__}: {err.strerror or err}). "
+                           "Fix: make it writable (or free disk space) and run again.") from None
+    try:
+        kept = [p for p in sorted(out.iterdir()) if p.suffix != ".bin" and p.name not in files] if out.is_dir() else []
+        for name, data in files.items():
+            atomic_write_bytes(new / name, data)
+        for path in kept:  # what others keep beside the weights (a folder too) goes on with them
+            (shutil.copytree(path, new / path.name, symlinks=True) if path.is_dir() and not path.is_symlink()
+             else shutil.copy2(path, new / path.name, follow_symlinks=False))
+        check_export(new, manifest)
+        os.chmod(new, folder_mode())  # mkdtemp made it 0700: a web server must read it
+        swap(new, out)
+    except OSError as err:
+        raise StorageError(f"could not write the export into {out} ({type(err).__name__}: {err.strerror or err}); "
+                           "the earlier export is kept. Fix: free disk space or make it writable, "
+                           "and run again.") from None
+    finally:
+        shutil.rmtree(new, ignore_errors=True)  # after a swap: the earlier export
+
+
+def check_export(folder: Path, manifest: dict) -> None:
+    """Each weight file the manifest lists, read back from ``folder``, has the SHA-256 it records."""
+    entries = [e for m in manifest["models"].values() for e in m["epochs"].values()]
+    entries += [manifest["classifier"]] if "classifier" in manifest else []
+    for entry in entries:
+        if sha256((folder / entry["file"]).read_bytes()) != entry["sha256"]:
+            raise ExportError(f"{entry['file']} differs from its manifest entry after writing (a disk error?); "
+                              "the earlier export is kept: run make widgets again")
+
+
+def swap(new: Path, out: Path) -> None:
+    """``new`` takes the place of folder ``out``; afterwards ``new`` holds the earlier export (if any).
+
+    On Linux one system call exchanges the two folders (renameat2 RENAME_EXCHANGE): a reader of ``out``
+    sees the old export or the new one, whole. Elsewhere two renames, with ``recover`` for a crash between.
+    """
+    if not out.exists():
+        os.replace(new, out)
+        return
+    if _exchange(new, out):
+        return
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    os.replace(out, old)
+    os.replace(new, out)
+    os.replace(old, new)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths atomically with Linux's renameat2; False where it is not available."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def recover(out: Path) -> None:
+    """What an export killed mid-way left beside ``out``: the earlier export put back, new parts removed."""
+    if not out.parent.is_dir():
+        return
+    for old in sorted(out.parent.glob(f".{out.name}.old-*")):
+        if not out.exists():
+            os.replace(old, out)
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+    for new in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(new, ignore_errors=True)
+
+
 def colormap(name: str = "Blues") -> dict:
     """matplotlib's colour map as 256 RGB colours (hex), the colours every figure of the book uses."""
     import matplotlib
@@ -356,14 +447,8 @@ def export(folder: Path, out: Path, runs: dict, classifier: Path | None, log=pri
     if classifier is not None:
         manifest["classifier"], data = export_classifier(classifier, log)
         files.update(data)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        atomic_write_bytes(out / name, data)
-    for stale in sorted(out.glob("*.bin")):  # weights of an earlier export that this one replaced
-        if stale.name not in files:
-            stale.unlink()
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-    atomic_write_bytes(out / "manifest.json", text.encode("utf-8"))
+    write_whole(out, {**files, "manifest.json": text.encode("utf-8")}, manifest)
     total = sum(len(d) for d in files.values()) + len(text.encode("utf-8"))
     log(f"wrote {len(files)} weight files and manifest.json to {paths.relative(out)} ({total / 1e6:.2f} MB)")
     return manifest
@@ -371,6 +456,7 @@ def export(folder: Path, out: Path, runs: dict, classifier: Path | None, log=pri
 
 # ----------------------------------------------------------------- command line
 def main(argv=None) -> int:
+    safe_output()  # before --help: it prints Chinese
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--checkpoints", default=str(paths.CHECKPOINT_DIR),
                         help="folder of the training runs ($GANBOOK_CHECKPOINTS; default checkpoints/)")
@@ -406,9 +492,10 @@ def main(argv=None) -> int:
                                   f"{paths.relative(folder / runs[model.key])}")
         classifier = None
         if args.classifier != "none":
-            from gankit.classifier import checkpoint_path
+            from gankit.classifier import checkpoint_path, splits
 
-            classifier = Path(args.classifier) if args.classifier else checkpoint_path(data.key(), 0, folder)
+            classifier = (Path(args.classifier) if args.classifier else
+                          checkpoint_path(splits(settings.data_source(args.data)).train, 0, folder))
             if not classifier.is_file():
                 raise ExportError(f"classifier checkpoint {paths.relative(classifier)} not found: train it with "
                                   "`make classifier`, or pass --classifier none (the page then shows no "

@@ -1,8 +1,9 @@
 """`make figures`: train what is missing (in parallel), run the notebooks, check every figure.
 
 1. Says what it uses: data, 随机数种子, device, engine, and where the outputs go:
-   the reference configuration (full MNIST, seed 0) writes the book's own figures,
-   results and notebooks; any other writes to ``_build/runs/<data>-seed<seed>/``.
+   the reference configuration (full MNIST, seed 0) with ``--reference`` writes the book's own
+   figures, results and notebooks; any other run writes to ``_build/runs/<data>-seed<seed>/``
+   (``make figures`` then compares it with the book: ``tools/compare_run.py``).
 2. Trains the GANs the notebooks show, each to the last epoch the book shows (the book's
    manifest, codes/manifest.toml), in parallel processes with one thread each, showing each
    one's epochs and an estimate of the time left.
@@ -11,7 +12,9 @@
    the last run's times; they load the checkpoints and write the figures.
 4. Checks that every figure exists.
 
-Settings as everywhere: GANBOOK_DATA, GANBOOK_DEVICE, GANBOOK_SEED, GANBOOK_QUICK.
+Settings as everywhere: GANBOOK_DATA, GANBOOK_DEVICE, GANBOOK_SEED, GANBOOK_QUICK;
+GANBOOK_REFERENCE=1 (``--reference``, ``make figures REFERENCE=1``) lets the reference configuration
+rewrite the book's files; without it the full MNIST with seed 0 is a run of its own too.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ import gankit  # noqa: E402
 import manifest  # noqa: E402
 from gankit import catalog, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
+from gankit.console import safe_output  # noqa: E402
 
 NOTEBOOKS = catalog.notebooks()
 # every figure of the chapter but those of a long experiment (made by a make target, see catalog)
@@ -142,9 +146,14 @@ def check_outputs(run) -> int:
 
 
 def main() -> int:
+    safe_output()  # before --help: it prints Chinese
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--retrain", action="store_true", help="train every GAN again from scratch")
+    parser.add_argument("--reference", action="store_true",
+                        help=f"maintainers: rewrite the book's reference (full MNIST, seed 0; ${settings.REFERENCE_ENV}=1)")
     args = parser.parse_args()
+    if args.reference:
+        os.environ[settings.REFERENCE_ENV] = "1"  # for this process, the trainings and the notebooks
     try:
         settings.check()
     except CLEAR_ERRORS as err:  # exit status 2: a setting; 1: a file or the data
@@ -157,11 +166,17 @@ def main() -> int:
         print(f"error: {err}", file=sys.stderr)
         return 1
     run = paths.run_name(data, seed)
+    if run is not None and settings.reference():  # asked to rewrite the book with other data: refused
+        print(f"error: ${settings.REFERENCE_ENV}=1 (REFERENCE=1) rewrites the book's reference, made from the "
+              f"full MNIST with 随机数种子 0; this run is {run}. Fix: leave out REFERENCE=1 (the run then "
+              f"writes to {paths.relative(paths.run_root(run))}).", file=sys.stderr)
+        return 2
     status = check_outputs(run)  # before any training
     if status:
         return status
-    where = ("the reference run: the book's own figures, results and notebooks" if run is None else
-             f"a run of its own in {paths.relative(paths.run_root(run))} (the reference is full MNIST, seed 0); "
+    where = ("the reference run (REFERENCE=1): rewrites the book's own figures, results and notebooks"
+             if run is None else f"a run of its own in {paths.relative(paths.run_root(run))}, compared with the "
+             f"book at the end (only make figures REFERENCE=1 rewrites the book); "
              f"build its book with: make book RUN={run}")
     print(f"make figures: {data.describe(where=True)} | seed {seed} | device {settings.device()} | engine auto\n"
           f"outputs: {where}", flush=True)

@@ -277,14 +277,25 @@
     return manifestPromise;
   }
 
-  /** 下载一个 .bin 文件，返回网络：{values, layers, ...extra}。 */
-  function loadFile(entry, extra) {
-    return fetch(new URL(entry.file, WEIGHTS_URL))
-      .then((r) => {
-        if (!r.ok) throw new Error(`${entry.file}：HTTP ${r.status}`);
-        return r.arrayBuffer();
-      })
-      .then((buffer) => ({ values: decodeFloat16(buffer), ...extra }));
+  /** 下载一个 .bin 文件，核对 manifest 记下的 SHA-256，
+   *  返回网络：{values, layers, ...extra}。文件与清单不符
+   *  （导出中断、文件损坏）时报错，不用错的权重画出乱码。
+   *  crypto.subtle 只在安全的网页上有（https、127.0.0.1）。 */
+  async function loadFile(entry, extra) {
+    const r = await fetch(new URL(entry.file, WEIGHTS_URL));
+    if (!r.ok) throw new Error(`${entry.file}：HTTP ${r.status}`);
+    const buffer = await r.arrayBuffer();
+    if (entry.sha256 && window.crypto && crypto.subtle) {
+      const sum = await crypto.subtle.digest("SHA-256", buffer);
+      const hex = Array.from(new Uint8Array(sum),
+        (b) => b.toString(16).padStart(2, "0")).join("");
+      if (hex !== entry.sha256) {
+        throw new Error(`权重文件 ${entry.file} 与 manifest.json ` +
+          "记录的不一致（SHA-256 校验失败：文件不完整或来自另一次" +
+          "导出）。请重新导出权重：make widgets。");
+      }
+    }
+    return { values: decodeFloat16(buffer), ...extra };
   }
 
   /** 一个生成器在某个轮次的网络（第一次用到时才下载，之后留在内存里）。 */

@@ -16,6 +16,7 @@ Modules imported on demand: ``fast`` (numba training engine), ``collapse`` (vari
 ratio), ``diagrams`` (figures 2-58, 2-59, 2-61), ``classifier``, ``metrics`` and
 ``scorecard`` (the score card), ``tables`` (results as tables), ``storage`` (atomic files).
 """
+from . import cpu  # noqa: F401  (first: pins the CPU math libraries before any computation)
 from .checkpoints import CheckpointError, Checkpoints
 from .cli import parse_args, quick_mode, report, start
 from .data import DataError, MnistData, load_mnist, source_description

@@ -24,6 +24,7 @@ import hashlib
 import io
 import os
 import socket
+import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,15 @@ class MnistData:
     def __len__(self):
         return len(self.labels)
 
+    def part(self, start: int, stop: int | None = None, source: str | None = None) -> "MnistData":
+        """Images ``start:stop`` as data of their own, with their own digest (a held-out split)."""
+        labels, images = self.labels[start:stop], self.images[start:stop]
+        pixels = (images.cpu() * 255).round().to(torch.uint8).numpy()
+        digest = hashlib.sha256(np.ascontiguousarray(pixels).tobytes())
+        digest.update(np.ascontiguousarray(labels.cpu().numpy()).tobytes())
+        return MnistData(labels, images, source or self.source, self.kind, self.is_subset, digest.hexdigest(),
+                         self.location)
+
     def key(self, used: int | None = None) -> str:
         """The data key of runs and score cards: kind and image count, e.g. ``idx60000``."""
         return f"{self.kind}{len(self) if used is None else used}"
@@ -104,6 +114,7 @@ def source_description(key: str) -> str:
 
 
 # --------------------------------------------------------------------------- CSV
+SAME_LABEL_ROWS = 20  # a CSV of this many rows or more whose labels are all one digit is refused
 def read_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
     """Read a CSV of ``label, 784 pixels`` rows (``.csv`` or ``.csv.gz``); returns (labels, pixels uint8).
 
@@ -149,6 +160,14 @@ def read_csv(path: str | os.PathLike) -> tuple[np.ndarray, np.ndarray]:
                 f"{path}, row {row + 1}: pixel value {pixels[row][wrong[row]][0]:g} {what}. "
                 f"The CSV must hold raw pixel values 0-255, not scaled ones. {FIX_HINT}"
             )
+    if len(labels) >= SAME_LABEL_ROWS and (labels == labels[0]).all():
+        last = table[:, -1]
+        hint = (" The last column holds whole numbers 0-9: the label is probably the last value of each "
+                "row, after the pixels." if ((last >= 0) & (last <= 9) & (last == np.round(last))).all()
+                and len(np.unique(last)) > 1 else "")
+        raise DataError(f"{path}: all {len(labels)} labels (the first value of each row) are {labels[0]:g}, "
+                        f"so the first column is probably not the label.{hint} Each row must hold the label "
+                        f"first, then 784 pixel values 0-255. {FIX_HINT}")
     if pixels.max() <= 1:
         raise DataError(f"{path}: every pixel value is 0 or 1, so the pixels look scaled to 0-1 or "
                         f"binarised. The CSV must hold raw pixel values 0-255. {FIX_HINT}")
@@ -160,6 +179,27 @@ def idx_file(folder: Path, name: str) -> Path:
     """``folder/name``, or ``folder/name.gz`` (as the official MNIST files ship) when only that exists."""
     plain, packed = folder / name, folder / (name + ".gz")
     return packed if packed.is_file() and not plain.exists() else plain
+
+
+def idx_pair(folder: Path, split: str) -> tuple[Path, Path]:
+    """The image and label files of ``split`` in ``folder``, both plain or both ``.gz``: never a mix.
+
+    Plain files are preferred when both formats are complete pairs. Plain images beside gzipped
+    labels (or the other way round) may come from two different sets, whose labels do not belong
+    to the images: refused, naming both files.
+    """
+    names = IDX_FILES[split]
+    for suffix in ("", ".gz"):
+        pair = tuple(folder / (name + suffix) for name in names)
+        if all(p.exists() for p in pair):
+            return pair
+    images, labels = (idx_file(folder, name) for name in names)
+    if images.exists() and labels.exists():  # one of each format
+        raise DataError(
+            f"{images} and {labels} are one plain and one gzipped file: they may come from two "
+            f"different copies of MNIST, whose labels would not belong to the images. Keep one "
+            f"format for both ({names[0]} and {names[1]}, or both with .gz) and remove the other. {FIX_HINT}")
+    return images, labels
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -206,7 +246,7 @@ def find_idx_folder(root: str | os.PathLike) -> Path | None:
 def read_idx(folder: str | os.PathLike, split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     """The labels and pixels of one split from the IDX files in ``folder`` (plain or gzipped)."""
     folder = Path(folder)
-    image_file, label_file = (idx_file(folder, name) for name in IDX_FILES[split])
+    image_file, label_file = idx_pair(folder, split)
     images = _read_idx(image_file, 3)
     labels = _read_idx(label_file, 1)
     if images.shape[1:] != (28, 28):
@@ -233,6 +273,9 @@ def _download(split: str, timeout_s: float = 15.0) -> Path | None:
         from torchvision.datasets import MNIST
     except ImportError:
         return None
+    print(f"data: trying to download MNIST into {_display(DOWNLOAD_ROOT)} (offline, this can take "
+          f"about half a minute; --data builtin or a folder of MNIST files needs no network)",
+          file=sys.stderr, flush=True)
     old_timeout = socket.getdefaulttimeout()
     socket.setdefaulttimeout(timeout_s)
     try:

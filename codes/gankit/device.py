@@ -22,7 +22,7 @@ def _mps_available() -> bool:
 
 def choose_device(name: str | None = None) -> torch.device:
     """CUDA, then Apple MPS, then CPU for ``auto``; an explicit choice must exist."""
-    name = (name or settings.device()).lower()
+    name = (name or settings.device()).strip().lower() or "auto"
     base = name.split(":")[0]
     if base not in CHOICES:
         raise DeviceError(f"unknown device {name!r} (--device or ${DEVICE_ENV}); choose one of {', '.join(CHOICES)}.")

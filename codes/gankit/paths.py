@@ -3,10 +3,12 @@ in a folder of its own under ``_build/runs/``.
 
 The committed figures, executed notebooks and ``results/`` come from the
 reference configuration: the full MNIST training set, 随机数种子 0, every
-image, not the quick configuration. Any other run (the built-in subset,
-another seed, ``--limit``, ``GANBOOK_QUICK=1``) writes to
-``_build/runs/<data>-seed<seed>/`` (e.g. ``builtin4000-seed0``), so a
-reader's run never rewrites what the book shows; ``make book RUN=<name>``
+image, not the quick configuration, and are rewritten only when a maintainer
+asks for it (``GANBOOK_REFERENCE=1``: ``make figures REFERENCE=1``). Every other
+run (the full MNIST with seed 0 too, the built-in subset, another seed,
+``--limit``, ``GANBOOK_QUICK=1``) writes to ``_build/runs/<data>-seed<seed>/``
+(e.g. ``idx60000-seed0``, ``builtin4000-seed0``), so a reader's run never
+rewrites what the book shows; ``make book RUN=<name>``
 builds the book from such a folder. ``GANBOOK_FIGURES``, ``GANBOOK_RESULTS``
 and ``GANBOOK_CHECKPOINTS`` move a folder explicitly.
 """
@@ -29,7 +31,8 @@ LOG_DIR = PROJECT_ROOT / "_build" / "logs"
 
 def run_name(data=None, seed: int | None = None, limit: int | None = None, source: str | None = None,
              own: bool = False) -> str | None:
-    """None for the reference configuration, else the name of this run's folder under _build/runs.
+    """None for the reference configuration when a maintainer asks to rewrite the book's reference
+    (``$GANBOOK_REFERENCE``), else the name of this run's folder under _build/runs.
 
     The one function that names a run's folder. ``data`` is an MnistData, or None for the
     data ``source`` (None: the settings' source; loaded once per process); ``seed`` None
@@ -42,9 +45,15 @@ def run_name(data=None, seed: int | None = None, limit: int | None = None, sourc
     if data is None:
         data = load_mnist(settings.data_source(source), quiet=True)
     used = len(data) if limit is None else min(limit, len(data))
-    if not (QUICK or own) and seed == REFERENCE_SEED and used == len(data) and data.is_full_mnist:
+    if not (QUICK or own) and is_reference(data, seed, used) and settings.reference():  # make figures REFERENCE=1
         return None
     return f"{data.key(used)}-seed{seed}"
+
+
+def is_reference(data, seed: int, used: int | None = None) -> bool:
+    """The reference configuration: the full MNIST, every image, 随机数种子 0, not quick."""
+    used = len(data) if used is None else used
+    return not QUICK and seed == REFERENCE_SEED and used == len(data) and data.is_full_mnist
 
 
 def run_root(name: str | None) -> Path:

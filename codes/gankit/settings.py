@@ -16,6 +16,7 @@ CHECKPOINTS_ENV = "GANBOOK_CHECKPOINTS"
 FIGURES_ENV = "GANBOOK_FIGURES"
 RESULTS_ENV = "GANBOOK_RESULTS"
 WIDGETS_ENV = "GANBOOK_WIDGETS"
+REFERENCE_ENV = "GANBOOK_REFERENCE"  # 1: a maintainer rewrites the book's reference (make figures REFERENCE=1)
 
 DATA_CHOICES = "a .csv file, a folder with MNIST IDX files, 'download', 'builtin' or 'auto'"
 DATA_HELP = (f"MNIST 数据来源：.csv 文件、存放 MNIST IDX 文件的文件夹、download（下载）、"
@@ -50,6 +51,15 @@ def quick() -> bool:
     return flag(QUICK_ENV)
 
 
+def reference() -> bool:
+    """``GANBOOK_REFERENCE=1``: this run of the reference configuration rewrites the book's own files.
+
+    Only a maintainer asks for it (``make figures REFERENCE=1``); without it every run, the full
+    MNIST with 随机数种子 0 included, writes under _build/runs/.
+    """
+    return flag(REFERENCE_ENV)
+
+
 def data_source(value: str | None = None) -> str:
     """The MNIST source: ``value``, else ``$GANBOOK_DATA``, else ``builtin`` (quick) or ``auto``."""
     return value or os.environ.get(DATA_ENV) or ("builtin" if quick() else "auto")
@@ -76,15 +86,20 @@ def check() -> None:
     """Read every setting once, so that a malformed one stops an entry point before any work.
 
     Each script of the project (listings, experiments, tools) calls this first;
-    the SettingError names the variable and the fix.
+    the SettingError names the variable and the fix. It first makes the console's output safe
+    for any encoding (``gankit.console``), so that no message ends in UnicodeEncodeError.
     """
+    from .console import safe_output
+
+    safe_output()
     quick()
+    reference()
     seed()
 
 
 def device() -> str:
-    """``$GANBOOK_DEVICE``, ``auto`` when unset."""
-    return os.environ.get(DEVICE_ENV) or "auto"
+    """``$GANBOOK_DEVICE`` without surrounding spaces (as ``$GANBOOK_SEED``), ``auto`` when unset."""
+    return (os.environ.get(DEVICE_ENV) or "").strip() or "auto"
 
 
 def data_variable() -> str:

@@ -14,6 +14,7 @@ import json
 import math
 import os
 import tempfile
+import threading
 from pathlib import Path
 
 try:
@@ -22,6 +23,34 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 from . import paths
+
+
+_UMASK_LOCK = threading.Lock()
+
+
+def umask() -> int:
+    """The process's umask, read without changing it where Linux tells it (/proc), else set back at once."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    with _UMASK_LOCK:  # elsewhere: os.umask sets and returns the old value, so set it back
+        old = os.umask(0o022)
+        os.umask(old)
+    return old
+
+
+def file_mode() -> int:
+    """The mode a file created with open() gets: 0666 less the umask (tempfile's files get 0600)."""
+    return 0o666 & ~umask()
+
+
+def folder_mode() -> int:
+    """The mode a folder created with mkdir() gets: 0777 less the umask (tempfile.mkdtemp's get 0700)."""
+    return 0o777 & ~umask()
 
 
 class StorageError(RuntimeError):
@@ -50,7 +79,8 @@ def exclusive(lock_file: Path, on_wait=None):
 
 
 def atomic_write_bytes(path, data: bytes, before_replace=None) -> Path:
-    """Write ``data`` to ``path`` atomically (unique temporary file, fsync, rename).
+    """Write ``data`` to ``path`` atomically (unique temporary file, fsync, rename), with the mode
+    a plain ``open()`` would give it (the process's umask).
 
     ``before_replace()``, when given, runs after the new bytes are safely on disk
     and just before they take the place of ``path``. A file that cannot be
@@ -65,6 +95,7 @@ def atomic_write_bytes(path, data: bytes, before_replace=None) -> Path:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
+        os.chmod(tmp, file_mode())  # mkstemp made it 0600: readable by others as the umask allows
         if before_replace is not None:
             before_replace()
         os.replace(tmp, path)
