@@ -15,9 +15,11 @@ install: ## install the pinned Python packages
 figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), then make widgets
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 	$(PYTHON) tools/export_generators.py
+	$(PYTHON) tools/build_train_widget.py
 
-widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
+widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/); assemble the 训练 widget
 	$(PYTHON) tools/export_generators.py
+	$(PYTHON) tools/build_train_widget.py
 
 bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
