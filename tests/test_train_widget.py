@@ -163,6 +163,7 @@ def worker_page(browser, widgets_site):
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
+    page.route("**/favicon.ico", lambda route: route.fulfill(status=204))  # the site has none
     page.goto(widgets_site + "weights/manifest.json")  # any page of the site: same origin as the worker
     yield page
     context.close()
@@ -225,3 +226,46 @@ def test_page_trains_like_pytorch(worker_page, builtin_train, name, settings):
             report.append(f"{who}.{label}: page {djs:.1e}, float32 PyTorch {d32:.1e}")
             assert djs <= ROUNDING_FACTOR * d32 + FLOOR, f"{name}: {report[-1]}"
     print(f"{name}: " + "; ".join(report))
+
+
+OUTCOME = 60_000  # images: the book's first GAN has collapsed after one pass over 60,000
+RUN = """async ([settings, seed, limit]) => {
+    const worker = new Worker("/gan_train_worker.js");
+    const reply = await new Promise((resolve) => {
+        worker.onmessage = ({data}) => {
+            if (data.type === "done" || data.type === "error") resolve(data);
+        };
+        worker.onerror = (e) => resolve({type: "error", message: e.message});
+        worker.postMessage({cmd: "start", settings, seed, limit, quiet: true});
+    });
+    worker.terminate();
+    return reply;
+}"""
+
+
+def page_run(page, settings, seed, limit=OUTCOME):
+    """The widget's own training (same seed, same images, same samples as on the page), without the page."""
+    reply = page.evaluate(RUN, [settings, seed, limit])
+    assert reply["type"] == "done", reply.get("message")
+    return reply["history"]  # [[images seen, shares of the 10 digits], ...] every 5,000 images
+
+
+def _shares_text(history):
+    return "; ".join(f"{seen}: " + " ".join(f"{round(100 * s)}" for s in shares) for seen, shares in history)
+
+
+@pytest.mark.parametrize("seed", [0])
+def test_first_gan_collapses_in_the_page(worker_page, seed):
+    """All five switches off: one digit takes >= 90% of 200 samples within 60,000 images."""
+    history = page_run(worker_page, FIRST, seed)
+    print(f"first GAN, seed {seed} (% of 200 samples per digit): {_shares_text(history)}")
+    assert any(max(shares) >= 0.9 for _, shares in history), _shares_text(history)
+
+
+@pytest.mark.parametrize("seed", [0])
+def test_improved_gan_draws_many_digits_in_the_page(worker_page, seed):
+    """All five switches on: after 60,000 images, at least 8 digits each take >= 1% of 200 samples."""
+    history = page_run(worker_page, IMPROVED, seed)
+    print(f"improved GAN, seed {seed} (% of 200 samples per digit): {_shares_text(history)}")
+    seen, shares = history[-1]
+    assert seen == OUTCOME and sum(s >= 0.01 for s in shares) >= 8, _shares_text(history)

@@ -483,7 +483,11 @@ async function shares(G, draw, n) {
   return counts.map((c) => c / n);
 }
 
-async function begin({ settings, seed }) {
+const LIMIT = 600000; // 最多训练的图像数：与本书的 10 个轮次一样多
+
+/** 开始一次训练。limit：训练多少张图像后停下；quiet：不报告每一块的进度
+ *  （测试用它检查结果：与页面上同一个随机数种子的训练完全相同）。 */
+async function begin({ settings, seed, limit = LIMIT, quiet = false }) {
   await Promise.all([loadWasm(), loadImages()]);
   const models = build(settings, seed, null);
   const look = makeRandom(seed + 1000); // 画样本用的噪声：不动训练的随机数
@@ -496,17 +500,21 @@ async function begin({ settings, seed }) {
     generate: settings.normal ? generate_normal_noise : generate_random,
     images: imageReader(models.image),
     sent: { D: 0, G: 0 },
+    limit, quiet, history: [],
   };
   self.postMessage({ type: "ready", images: sprite.length / IMAGE });
-  await snapshot(run);
-  tick(run);
+  const r = run;
+  await snapshot(r);
+  tick(r);
 }
 
 /** 样本网格和各数字的比例。 */
 async function snapshot(r) {
+  if (r !== run) return;
   const grid = samples(r.G, r.grid);
   self.postMessage({ type: "grid", seen: r.seen, grid });
   const s = await shares(r.G, r.draw, SHARES);
+  r.history.push([r.seen, s]);
   if (r === run) self.postMessage({ type: "shares", seen: r.seen, shares: s });
 }
 
@@ -520,13 +528,21 @@ function tick(r) {
     r.G.noise_size);
   r.seen += CHUNK;
   r.seconds += (performance.now() - start) / 1000;
-  self.postMessage({
-    type: "progress", seen: r.seen, seconds: r.seconds,
-    D: r.D.progress.slice(r.sent.D), G: r.G.progress.slice(r.sent.G),
-  });
-  r.sent = { D: r.D.progress.length, G: r.G.progress.length };
+  if (!r.quiet) {
+    self.postMessage({
+      type: "progress", seen: r.seen, seconds: r.seconds,
+      D: r.D.progress.slice(r.sent.D), G: r.G.progress.slice(r.sent.G),
+    });
+    r.sent = { D: r.D.progress.length, G: r.G.progress.length };
+  }
   const next = r.seen % SNAPSHOT === 0 ? snapshot(r) : Promise.resolve();
-  next.then(() => setTimeout(() => tick(r), 0));
+  next.then(() => {
+    if (r.seen < r.limit) setTimeout(() => tick(r), 0);
+    else if (r === run) {
+      self.postMessage({ type: "done", seen: r.seen, seconds: r.seconds,
+        history: r.history });
+    }
+  });
 }
 
 /** 测试：从给定的权重、图像和噪声训练 count 张图像，返回损失记录与权重。 */
