@@ -8,6 +8,7 @@
   const { el } = G;
   const WORKER_URL = new URL("gan_train_worker.js", G.SCRIPT_URL);
   const SEEDS = 10; // 可选的随机数种子：0～9
+  const count = (n) => n.toLocaleString("zh-CN"); // 10,000
   const GRID_COLS = 8; // 样本网格：8 列 × 3 行
   const SWITCHES = [ // [名字, 标签]：第 7 部分的五处改进
     ["bce", "BCELoss 代替 MSELoss"],
@@ -30,7 +31,8 @@
       const top = p * panel + 18, bottom = (p + 1) * panel - 18;
       const left = 38, right = width - 8;
       const highest = Math.max(reference * 2, ...values.slice(-5000)) || 1;
-      const y = (v) => bottom - (Math.min(v, highest) / highest) * (bottom - top);
+      const y = (v) =>
+        bottom - (Math.min(v, highest) / highest) * (bottom - top);
       const n = Math.max(values.length, 1);
       ctx.fillStyle = "#333";
       ctx.textAlign = "left";
@@ -64,10 +66,13 @@
     const resetButton = el("button", { type: "button", disabled: "" }, "重来");
     const seedId = `gan-train-seed-${Math.random().toString(36).slice(2)}`;
     const seed = el("select", { id: seedId });
-    for (let s = 0; s < SEEDS; s++) seed.append(el("option", { value: s }, String(s)));
+    for (let s = 0; s < SEEDS; s++) {
+      seed.append(el("option", { value: s }, String(s)));
+    }
     const boxes = SWITCHES.map(([name, label]) => {
       const input = el("input", { type: "checkbox", name });
-      return { name, input, row: el("label", { class: "gan-train-switch" }, input, label) };
+      const row = el("label", { class: "gan-train-switch" }, input, label);
+      return { name, input, row };
     });
     const preset = (on, text) => {
       const b = el("button", { type: "button" }, text);
@@ -80,21 +85,25 @@
     const allOff = preset(false, "全部关闭：第一个 GAN");
     const allOn = preset(true, "全部打开：改良 GAN");
     const which = el("p", { class: "gan-widget-label", "aria-live": "polite" });
-    const status = el("p", { class: "gan-widget-readout", "aria-live": "polite" },
-      "按“开始”：下载训练用的代码和 10,000 张 MNIST 图像（约 1.7 MB），开始训练。");
+    const status = el("p",
+      { class: "gan-widget-readout", "aria-live": "polite" },
+      "按“开始”：下载训练用的代码和 10,000 张 MNIST 图像" +
+      "（约 1.7 MB），开始训练。");
     const losses = el("canvas", { role: "img", class: "gan-widget-chart",
       "aria-label": "判别器和生成器的损失" });
     const grid = el("canvas", { role: "img", class: "gan-widget-grid",
       "aria-label": "固定噪声画出的 24 个样本" });
     const chart = el("canvas", { role: "img", class: "gan-widget-chart" });
-    const gridLabel = el("p", { class: "gan-widget-label" }, "固定的 24 个噪声画出的样本：");
+    const gridLabel = el("p", { class: "gan-widget-label" },
+      "固定的 24 个噪声画出的样本：");
     chart.hidden = true;
     root.replaceChildren(
       el("p", { class: "gan-widget-title" }, "动手试一试：训练 GAN"),
       el("div", { class: "gan-widget-control" }, startButton, pauseButton,
         resetButton, el("label", { for: seedId }, "随机数种子"), seed),
       el("fieldset", { class: "gan-train-switches" },
-        el("legend", {}, "第 7 部分的五处改进（全部关闭是代码清单 08，全部打开是清单 09）"),
+        el("legend", {}, "第 7 部分的五处改进" +
+          "（全部关闭是代码清单 08，全部打开是清单 09）"),
         ...boxes.map((b) => b.row),
         el("div", { class: "gan-widget-control" }, allOff, allOn)),
       which, status,
@@ -110,7 +119,8 @@
       boxes.map((b) => [b.name, b.input.checked]));
     const reference = () => (settings().bce ? Math.LN2 : 0.25);
     function describe() {
-      const on = SWITCHES.filter(([name]) => settings()[name]).map(([, l]) => l);
+      const chosen = settings();
+      const on = SWITCHES.filter(([name]) => chosen[name]).map(([, l]) => l);
       which.textContent = on.length === 0
         ? "五处改进全部关闭：代码清单 08 的第一个 GAN。"
         : on.length === SWITCHES.length
@@ -121,7 +131,7 @@
       state = s;
       root.dataset.state = s;
       startButton.textContent = s === "paused" ? "继续" : "开始";
-      startButton.disabled = s === "training" || s === "loading" || s === "done";
+      startButton.disabled = ["training", "loading", "done"].includes(s);
       pauseButton.disabled = s !== "training";
       resetButton.disabled = s === "idle";
       const locked = s !== "idle";
@@ -146,8 +156,8 @@
         D.push(...data.D);
         Gl.push(...data.G);
         const rate = data.seen / Math.max(data.seconds, 1e-9);
-        status.textContent = `已训练 ${data.seen.toLocaleString("zh-CN")} 张图像` +
-          `（每张 3 步），每秒 ${Math.round(rate).toLocaleString("zh-CN")} 张，` +
+        status.textContent = `已训练 ${count(data.seen)} 张图像` +
+          `（每张 3 步），每秒 ${count(Math.round(rate))} 张，` +
           `用时 ${data.seconds.toFixed(1)} 秒。`;
         root.dataset.seen = String(data.seen);
         root.dataset.rate = String(rate);
@@ -155,12 +165,12 @@
       } else if (data.type === "grid") {
         G.drawGrid(grid, data.grid, GRID_COLS, 2, colors);
         gridLabel.textContent =
-          `固定的 24 个噪声画出的样本（训练了 ${data.seen.toLocaleString("zh-CN")} 张图像时）：`;
+          `固定的 24 个噪声画出的样本（训练了 ${count(data.seen)} 张图像时）：`;
       } else if (data.type === "shares") {
         lastShares = data.shares;
         chart.hidden = false;
         G.drawShares(chart, data.shares,
-          `200 个新样本中各数字的比例（${data.seen.toLocaleString("zh-CN")} 张图像）`);
+          `200 个新样本中各数字的比例（${count(data.seen)} 张图像）`);
         const text = data.shares.map((v, d) => `${d}：${Math.round(v * 100)}%`);
         chart.setAttribute("aria-label", `各数字的比例：${text.join("，")}`);
         root.dataset.shares = JSON.stringify(data.shares);

@@ -1,4 +1,5 @@
-;; gan_train.wat：训练演示中计算量最大的两件事，用 WebAssembly 的 128 位 SIMD 完成。
+;; gan_train.wat：训练演示中计算量最大的两件事，
+;; 用 WebAssembly 的 128 位 SIMD 完成。
 ;; tools/build_train_widget.py（make widgets）把它汇编成 gan_train.wasm。
 ;;
 ;; 判别器的第一层（200×784）和生成器的最后一层（784×200）各有约 16 万个权重，
@@ -20,8 +21,10 @@
 
   ;; 点积 w · x，n 个数（16 的倍数）：4 个累加器轮流相加，CPU 不必等上一次加法
   (func $dot (param $w i32) (param $x i32) (param $n i32) (result f32)
-    (local $end i32) (local $a v128) (local $b v128) (local $c v128) (local $d v128)
-    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local $end i32)
+    (local $a v128) (local $b v128) (local $c v128) (local $d v128)
+    (local.set $end
+      (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
@@ -49,14 +52,17 @@
 
   ;; y[j] = W 的第 j 行 · x，j = 0 .. rows-1；每行 n 个数
   (func (export "linear")
-    (param $W i32) (param $rows i32) (param $n i32) (param $x i32) (param $y i32)
+    (param $W i32) (param $rows i32) (param $n i32)
+    (param $x i32) (param $y i32)
     (local $end i32) (local $bytes i32)
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
-    (local.set $end (i32.add (local.get $y) (i32.shl (local.get $rows) (i32.const 2))))
+    (local.set $end
+      (i32.add (local.get $y) (i32.shl (local.get $rows) (i32.const 2))))
     (block $done
       (loop $row
         (br_if $done (i32.ge_u (local.get $y) (local.get $end)))
-        (f32.store (local.get $y) (call $dot (local.get $W) (local.get $x) (local.get $n)))
+        (f32.store (local.get $y)
+          (call $dot (local.get $W) (local.get $x) (local.get $n)))
         (local.set $W (i32.add (local.get $W) (local.get $bytes)))
         (local.set $y (i32.add (local.get $y) (i32.const 4)))
         (br $row))))
@@ -65,7 +71,8 @@
   (func $axpy (param $back i32) (param $s f32) (param $w i32) (param $n i32)
     (local $end i32) (local $sv v128)
     (local.set $sv (f32x4.splat (local.get $s)))
-    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end
+      (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
@@ -81,7 +88,8 @@
     (local $end i32) (local $sv v128) (local $lv v128)
     (local.set $sv (f32x4.splat (local.get $s)))
     (local.set $lv (f32x4.splat (local.get $neg_lr)))
-    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end
+      (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
@@ -105,7 +113,8 @@
     (local $end i32) (local $sv v128) (local $g v128) (local $mi v128)
     (local $vi v128)
     (local.set $sv (f32x4.splat (local.get $s)))
-    (local.set $end (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $end
+      (i32.add (local.get $w) (i32.shl (local.get $n) (i32.const 2))))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $w) (local.get $end)))
@@ -135,7 +144,8 @@
   ;; （0：SGD，a = -lr；1：Adam，a..f 是上面的常数；2：不更新）；
   ;; y[j] = 新的第 j 行 · next（next 不为 0 时）。
   (func (export "update")
-    (param $W i32) (param $M i32) (param $V i32) (param $rows i32) (param $n i32)
+    (param $W i32) (param $M i32) (param $V i32)
+    (param $rows i32) (param $n i32)
     (param $g i32) (param $x i32) (param $opt i32)
     (param $a f32) (param $b f32) (param $c f32) (param $d f32) (param $e f32)
     (param $f f32)
@@ -145,8 +155,8 @@
     (block $done
       (loop $row
         (br_if $done (i32.ge_u (local.get $j) (local.get $rows)))
-        (local.set $s (f32.load (i32.add (local.get $g)
-                                         (i32.shl (local.get $j) (i32.const 2)))))
+        (local.set $s (f32.load
+          (i32.add (local.get $g) (i32.shl (local.get $j) (i32.const 2)))))
         (if (local.get $back)
           (then (call $axpy (local.get $back) (local.get $s) (local.get $W)
                             (local.get $n))))

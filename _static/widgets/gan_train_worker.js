@@ -13,7 +13,8 @@
  * 其余按元素的小计算在这里。所有数都是 float32，与 PyTorch 相同。
  */
 "use strict";
-importScripts("gan_widgets.js"); // makeRandom、forward、classify、loadClassifier
+// makeRandom、forward、classify、loadClassifier 来自 gan_widgets.js
+importScripts("gan_widgets.js");
 const { makeRandom, forward, classify, loadClassifier } = self.GanWidgets;
 
 const IMAGE = 784; // 28×28 个像素
@@ -271,7 +272,7 @@ function BCELoss(o, t) {
 /** 损失对 Sigmoid 之前的值的梯度：dL/do × o(1-o)。 */
 const sigmoidBackward = (dLdo, o) => f32(f32(dLdo * f32(1 - o)) * o);
 
-// ---------------------------------------------------------------- 判别器与生成器
+// -------------------------------------------------------- 判别器与生成器
 /** 代码清单 03 的 Discriminator（或清单 09 的 ImprovedDiscriminator）。 */
 class Discriminator {
   constructor(heap, settings, uniform) {
@@ -429,7 +430,8 @@ self.GanTrain = {
 };
 
 // ---------------------------------------------------------------- MNIST 图像
-const SPRITE_URL = new URL("mnist/train-images-10000.u8.gz", self.location.href);
+const SPRITE_URL =
+  new URL("mnist/train-images-10000.u8.gz", self.location.href);
 let sprite = null; // Uint8Array：10,000 张图像，每张 784 个字节（0~255）
 
 /** 下载并解压训练图像（按“开始”时才下载，之后留在内存里）。 */
@@ -458,7 +460,7 @@ function imageReader(image) {
   };
 }
 
-// ---------------------------------------------------------------- 页面发来的消息
+// -------------------------------------------------------- 页面发来的消息
 const CHUNK = 100; // 每训练 100 张图像，向页面报告一次、看一眼有没有新消息
 const GRID = 24; // 固定噪声画出的样本数
 const SHARES = 200; // 数一数：用分类器判断的样本数

@@ -685,8 +685,8 @@
     roots.forEach((root) => observer.observe(root));
   }
 
-  // 测试（tests/test_widgets.py）在真实的浏览器中调用这些函数，与 PyTorch 比较；
-  // 训练演示（gan_train.js 与它的后台线程）也用它们
+  // 测试（tests/test_widgets.py）在真实的浏览器中调用这些函数，与 PyTorch
+  // 比较；训练演示（gan_train.js 与它的后台线程）也用它们
   self.GanWidgets = {
     halfToNumber, decodeFloat16, forward, classify, makeRandom, slerp,
     manifest, loadModel, loadClassifier, start,
