@@ -24,8 +24,9 @@ widgets: ## export the trained generators' weights for the book's interactive wi
 bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
 
-bench-widgets: ## speed of the widgets' 数一数 in Chromium: this gan_widgets.js beside an earlier one from git
+bench-widgets: ## speed in Chromium: the widgets' 数一数 (this gan_widgets.js beside an earlier one from git); the 训练 widget beside the fast engine
 	$(PYTHON) bench/widgets_count.py
+	$(PYTHON) bench/widgets_train.py
 
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
 	$(PYTHON) tools/build_book.py $(if $(RUN),--run $(RUN),)
