@@ -88,7 +88,7 @@
     const status = el("p",
       { class: "gan-widget-readout", "aria-live": "polite" },
       "按“开始”：下载训练用的代码和 10,000 张 MNIST 图像" +
-      "（约 1.7 MB），开始训练。");
+      "（共约 2 MB），开始训练。");
     const losses = el("canvas", { role: "img", class: "gan-widget-chart",
       "aria-label": "判别器和生成器的损失" });
     const grid = el("canvas", { role: "img", class: "gan-widget-grid",
