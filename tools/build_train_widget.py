@@ -88,7 +88,7 @@ def main(argv=None) -> int:
             print(f"wrote {paths.relative(WASM)} ({len(wasm):,} bytes) from {WAT.name}")
         data = load_mnist(settings.data_source(args.data), quiet=True)
         if not data.is_full_mnist:
-            print(f"{paths.relative(SPRITE)}: kept as it is (made only from the full MNIST; the data found is "
+            print(f"{paths.relative(SPRITE)}: kept as it is (made only from the full MNIST, not from "
                   f"{data.describe()}: point {settings.DATA_ENV} at the full MNIST to remake it)")
         else:
             raw = sprite_bytes(data)
