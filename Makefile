@@ -23,16 +23,19 @@ install: ## install the pinned Python packages
 figures: ## train what is missing, run the notebooks, regenerate the figures (RETRAIN=1 retrains), make widgets, compare with the book (REFERENCE=1: rewrite the book's reference)
 	$(PYTHON) tools/make_figures.py $(if $(RETRAIN),--retrain,)
 	$(PYTHON) tools/export_generators.py
+	$(PYTHON) tools/build_train_widget.py
 	$(PYTHON) tools/compare_run.py
 
-widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/)
+widgets: ## export the trained generators' weights for the book's interactive widgets (_static/widgets/); assemble the 训练 widget
 	$(PYTHON) tools/export_generators.py
+	$(PYTHON) tools/build_train_widget.py
 
 bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
 
-bench-widgets: ## speed of the widgets' 数一数 in Chromium: this gan_widgets.js beside an earlier one from git
+bench-widgets: ## speed in Chromium: the widgets' 数一数 (this gan_widgets.js beside an earlier one from git); the 训练 widget beside the fast engine
 	$(PYTHON) bench/widgets_count.py
+	$(PYTHON) bench/widgets_train.py
 
 book: ## build the HTML book (warnings are errors; RUN=<name> builds a run of _build/runs); never retrains
 	$(PYTHON) tools/build_book.py $${RUN:+--run "$$RUN"}

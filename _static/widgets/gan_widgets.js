@@ -16,9 +16,11 @@
 (function () {
   "use strict";
 
-  // 权重放在本文件旁边的 weights/ 里；页面在哪一层目录都一样
-  const SCRIPT_URL = document.currentScript
-    ? document.currentScript.src : document.baseURI;
+  // 权重放在本文件旁边的 weights/ 里；页面在哪一层目录都一样。
+  // 训练演示的后台线程（gan_train_worker.js）也载入本文件：那里没有页面。
+  const IN_PAGE = typeof document !== "undefined";
+  const SCRIPT_URL = !IN_PAGE ? self.location.href
+    : document.currentScript ? document.currentScript.src : document.baseURI;
   const WEIGHTS_URL = new URL("weights/", SCRIPT_URL);
   const IMAGE_SIZE = 28; // MNIST 图像是 28×28 像素
   const FIRST_SEED = 0; // 演示的随机数种子：每次打开页面，第一批样本都一样
@@ -648,8 +650,20 @@
     pickEnds();
   }
 
+  // -------------------------------------------------- 演示四：训练 GAN
+  /** 训练演示的代码（gan_train.js）在它进入视野附近时才下载；
+   *  训练用的后台线程、WebAssembly 和 MNIST 图像在按“开始”时才下载。 */
+  function train(root) {
+    return new Promise((resolve, reject) => {
+      const script = el("script", { src: new URL("gan_train.js", SCRIPT_URL) });
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("gan_train.js 无法下载"));
+      document.head.append(script);
+    }).then(() => self.GanTrainWidget(root));
+  }
+
   // ---------------------------------------------------------------- 启动
-  const WIDGETS = { "first-gan": firstGan, samplers };
+  const WIDGETS = { "first-gan": firstGan, samplers, train };
 
   function run(root) {
     if (root.dataset.started) return;
@@ -682,11 +696,14 @@
     roots.forEach((root) => observer.observe(root));
   }
 
-  // 测试（tests/test_widgets.py）在真实的浏览器中调用这些函数，与 PyTorch 比较
-  window.GanWidgets = {
+  // 测试（tests/test_widgets.py）在真实的浏览器中调用这些函数，与 PyTorch
+  // 比较；训练演示（gan_train.js 与它的后台线程）也用它们
+  self.GanWidgets = {
     halfToNumber, decodeFloat16, forward, classify, makeRandom, slerp,
     manifest, loadModel, loadClassifier, start,
+    el, slider, hexColors, drawGrid, drawShares, showError, SCRIPT_URL,
   };
+  if (!IN_PAGE) return;
 
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
