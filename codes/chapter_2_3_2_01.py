@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_01.py：本节用到的库
+# 代码清单 01（chapter_2_3_2_01.py）：本节用到的库
 import torch
 import torch.nn as nn
 from torch.utils.data import Dataset

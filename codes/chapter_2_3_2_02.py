@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_02.py：MNIST 数据集类与 plot_image 方法
+# 代码清单 02（chapter_2_3_2_02.py）：MNIST 数据集类与 plot_image 方法
 from chapter_2_3_2_01 import *
 
 

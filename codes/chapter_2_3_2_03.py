@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_03.py：MNIST 判别器
+# 代码清单 03（chapter_2_3_2_03.py）：MNIST 判别器
 from chapter_2_3_2_01 import *
 
 

@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_04.py：生成随机噪声
+# 代码清单 04（chapter_2_3_2_04.py）：生成均匀分布的随机数
 from chapter_2_3_2_01 import *
 
 

@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_05.py：测试判别器，区分真实图像与随机噪声
+# 代码清单 05（chapter_2_3_2_05.py）：测试判别器，区分真实图像与随机噪声
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
 from chapter_2_3_2_03 import Discriminator

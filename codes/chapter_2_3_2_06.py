@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_06.py：MNIST 生成器
+# 代码清单 06（chapter_2_3_2_06.py）：MNIST 生成器
 from chapter_2_3_2_01 import *
 
 

@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_07.py：检查未训练的生成器的输出
+# 代码清单 07（chapter_2_3_2_07.py）：检查未训练的生成器的输出
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_04 import generate_random
 from chapter_2_3_2_06 import Generator

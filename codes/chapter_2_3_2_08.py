@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_08.py：训练 GAN
+# 代码清单 08（chapter_2_3_2_08.py）：训练 GAN
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
 from chapter_2_3_2_03 import Discriminator

@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_09.py：改良 GAN
+# 代码清单 09（chapter_2_3_2_09.py）：改良 GAN
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
 from chapter_2_3_2_03 import Discriminator

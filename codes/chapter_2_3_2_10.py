@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_10.py：小批量训练与特征匹配
+# 代码清单 10（chapter_2_3_2_10.py）：小批量训练与特征匹配
 from chapter_2_3_2_01 import *
 from chapter_2_3_2_02 import MnistDataset
 from chapter_2_3_2_09 import (ImprovedDiscriminator, ImprovedGenerator,

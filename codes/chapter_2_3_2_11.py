@@ -1,4 +1,4 @@
-# 代码清单 chapter_2_3_2_11.py：卷积 GAN
+# 代码清单 11（chapter_2_3_2_11.py）：卷积 GAN
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 
 from chapter_2_3_2_01 import *

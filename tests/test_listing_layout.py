@@ -1,6 +1,7 @@
 """The listings and the notebooks' code read well on the page: every line fits 80 display columns
 (a CJK character counts two)."""
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -27,7 +28,16 @@ def test_every_line_fits_the_page(listing):
     lines = (CODES / listing).read_text(encoding="utf-8").splitlines()
     wide = [(n, display_width(line)) for n, line in enumerate(lines, 1) if display_width(line) > PAGE_COLUMNS]
     assert not wide, f"{listing}: lines wider than {PAGE_COLUMNS} columns (line, width): {wide}"
-    assert lines[0].startswith(f"# 代码清单 {listing}"), "the first line names the listing"
+    number = listing[-5:-3]
+    assert lines[0].startswith(f"# 代码清单 {number}（{listing}）："), "the first line names the listing"
+
+
+@pytest.mark.parametrize("listing", catalog.listings())
+def test_the_first_line_is_the_caption_the_chapter_prints(listing):
+    chapter = catalog.CHAPTER.read_text(encoding="utf-8")
+    captions = dict(re.findall(r"literalinclude\} \.\./codes/(\S+)\n:caption: (.+)", chapter))
+    first = (CODES / listing).read_text(encoding="utf-8").splitlines()[0]
+    assert first == f"# {captions[listing]}", (first, captions[listing])
 
 
 @pytest.mark.parametrize("notebook", catalog.notebooks())
