@@ -95,7 +95,7 @@ def test_listing10_help():
     assert res.returncode == 0, res.stderr
     for flag in ("--data", "--device", "--seed", "--epochs", "--out", "--limit", "--retrain"):
         assert flag in res.stdout
-    assert "default: 20" in res.stdout  # the stated budget: 20 epochs
+    assert "默认：20" in res.stdout  # the stated budget: 20 epochs
 
 
 def test_listing10_tiny_run_and_resume(tmp_path):
@@ -104,7 +104,7 @@ def test_listing10_tiny_run_and_resume(tmp_path):
     env = dict(os.environ, TQDM_DISABLE="1")
     res = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
     assert res.returncode == 0, res.stderr
-    assert "seed: 0" in res.stdout and "generator_loss: feature matching" in res.stdout
+    assert "随机数种子： 0" in res.stdout and "轮次：1" in res.stdout
     assert (tmp_path / "fig" / "2-68.png").is_file()
     runs = list((tmp_path / "ck").glob("remedy-feature-matching-builtin256-seed0-cpu-*"))
     assert len(runs) == 1 and (runs[0] / "epoch01.pt").is_file()
