@@ -241,6 +241,7 @@ def test_a_line_is_printed_before_any_network_wait(monkeypatch, tmp_path, capsys
             raise TimeoutError("the network stalled")
 
     monkeypatch.setattr(gankit.data, "DOWNLOAD_ROOT", tmp_path / "data")
+    monkeypatch.setattr(gankit.data, "_LOADED", {})  # not what an earlier test loaded from "auto"
     monkeypatch.setattr(torchvision.datasets, "MNIST", Stalled)
     monkeypatch.delenv("GANBOOK_DATA", raising=False)
     assert load_mnist("auto", quiet=True).kind == "builtin"
