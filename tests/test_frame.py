@@ -42,8 +42,10 @@ PAGES = sorted(f"{doc}.html" for doc in book_frame.print_edition_docs(ROOT))  # 
 def open_page(browser, site, path, width):
     visit = PageVisit(browser, site, path)
     visit.page.set_viewport_size({"width": width, "height": 900})
-    visit.page.wait_for_function("window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=15000)
-    visit.page.evaluate("MathJax.startup.promise")
+    # a page with formulas loads MathJax: wait until it has typeset them
+    visit.page.wait_for_function("!document.querySelector('.math') || (window.MathJax && MathJax.startup "
+                                 "&& MathJax.startup.promise)", timeout=15000)
+    visit.page.evaluate("window.MathJax && MathJax.startup.promise")
     visit.page.wait_for_timeout(300)  # layout after the resize
     return visit
 

@@ -28,13 +28,14 @@ sys.path.insert(0, str(ROOT / "codes"))
 
 from gankit.cpu import PINNED  # noqa: E402  (importing it pins this process: the children choose their own)
 
+SHORT, SHORTEST = "2", "1"  # epochs of these small check runs (not the book's: the manifest has those)
 TRAININGS = {  # name: command, {folder flag: folder name}
-    "classifier (2 epochs, 4,000 images)": (["-m", "gankit.classifier", "--data", "builtin", "--epochs", "2",
+    "classifier (2 epochs, 4,000 images)": (["-m", "gankit.classifier", "--data", "builtin", "--epochs", SHORT,
                                              "--retrain"], {}),
     "listing 10 (2 epochs, 1,000 images)": ([str(ROOT / "codes" / "chapter_2_3_2_10.py"), "--data", "builtin",
-                                            "--limit", "1000", "--epochs", "2"], {"--out": "figures"}),
+                                            "--limit", "1000", "--epochs", SHORT], {"--out": "figures"}),
     "listing 11 (1 epoch, 500 images)": ([str(ROOT / "codes" / "chapter_2_3_2_11.py"), "--data", "builtin",
-                                         "--limit", "500", "--epochs", "1"], {"--out": "figures"}),
+                                         "--limit", "500", "--epochs", SHORTEST], {"--out": "figures"}),
 }
 
 

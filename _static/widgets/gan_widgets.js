@@ -287,7 +287,7 @@
     const r = await fetch(new URL(entry.file, WEIGHTS_URL));
     if (!r.ok) throw new Error(`${entry.file}：HTTP ${r.status}`);
     const buffer = await r.arrayBuffer();
-    if (entry.sha256 && window.crypto && crypto.subtle) {
+    if (entry.sha256 && self.crypto && self.crypto.subtle) {
       const sum = await crypto.subtle.digest("SHA-256", buffer);
       const hex = Array.from(new Uint8Array(sum),
         (b) => b.toString(16).padStart(2, "0")).join("");
