@@ -35,16 +35,9 @@ EXPECTED = list(catalog.FIGURES)
 # Committed PNGs drawn before the figures were made for the page, which the reference run draws
 # again (make figures with the reference checkpoints; make conv-gan for 2-72): name -> why not yet.
 # A strict xfail: once they are drawn again the test passes, fails as XPASS, and this list goes.
-_LISTING = "a listing draws it (its labels are the listing's own): make figures draws it again"
-_NOTEBOOK = "a notebook draws it from the reference checkpoints: make figures draws it again"
 NOT_YET_REDRAWN = {
-    **dict.fromkeys(["2-56", "2-57", "2-60", "2-62", "2-63", "2-64", "gan-losses-10-epochs", "2-66",
-                     "improved-gan-losses-10-epochs", "remedy-feature-matching-d-loss",
-                     "conv-gan-samples"], _LISTING),
-    **dict.fromkeys(["2-65", "mode-collapse-comparison"], _NOTEBOOK),
     "2-72": "make conv-gan draws it from the three seeds' checkpoints of the convolutional GAN",
 }
-
 
 def load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
