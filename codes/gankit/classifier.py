@@ -271,7 +271,7 @@ def _train_and_save(data: Splits, target: Path, epochs: int | None, seed: int, l
         epochs = BUILTIN_EPOCHS if train.kind == "builtin" else DEFAULT_EPOCHS
     if data.note:
         log(f"classifier: {data.note}")
-    log(f"classifier: training on {train.describe(where=True)}, {epochs} epochs, seed {seed}, "
+    log(f"classifier: training on {train.describe()}, {epochs} epochs, seed {seed}, "
         f"{torch.get_num_threads()} CPU thread(s)")
     start = time.perf_counter()
     model = train_classifier(train, epochs, seed, log)
