@@ -83,3 +83,24 @@ def sentences(text: str) -> list[str]:
     for paragraph in text.splitlines():
         found += [s.strip() for s in SENTENCE_END.split(paragraph) if s.strip()]
     return found
+
+
+_CODE_DIRECTIVES = ("literalinclude", "raw", "code-block", "code")
+
+
+def page_text(markdown: str) -> str:
+    """Every line of the page but code, listings (with their captions), tables, raw HTML and includes:
+    a stricter count than ``prose``, since figure captions, hints and math stay in."""
+    out, skipping, fence = [], False, ""
+    for line in markdown.splitlines():
+        stripped = line.strip()
+        if skipping:
+            skipping = stripped != fence
+            continue
+        opened = _FENCE.match(stripped)
+        if opened and (opened.group(3) in _CODE_DIRECTIVES or opened.group(1)[0] == "`"):
+            skipping, fence = True, opened.group(1)
+            continue
+        if not stripped.startswith("|"):
+            out.append(line)
+    return "\n".join(out)

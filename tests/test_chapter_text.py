@@ -95,6 +95,8 @@ def test_prose_counts_only_the_running_text():
     text = reader_text.prose(page)
     assert reader_text.chinese_characters(text) == len("标题正文一句和与不算图算图号网页上的一句练习一折叠的提示"), text
     assert "0.000" in text and "图2-56" in text and "fig-2-56" not in text
+    strict = reader_text.page_text(page)  # captions, hints and math count; code, tables and HTML do not
+    assert reader_text.chinese_characters(strict) == len("标题正文一句和与不算图算图号图注图注文字公式网页上的一句练习一提示折叠的提示"), strict
     assert reader_text.sentences("第一句。第二句！\n标题") == ["第一句。", "第二句！", "标题"]
 
 
@@ -102,6 +104,10 @@ def test_the_chapter_is_a_section_read_in_one_sitting():
     count = reader_text.chinese_characters(_pages()[CHAPTER.name])
     assert count <= PROSE_LIMIT, f"the chapter has {count} Chinese characters of prose (at most {PROSE_LIMIT}); " \
                                  "move evidence to the appendix"
+    # counted the strict way too: figure captions, hints and math in, only code, tables and HTML out
+    page = reader_text.chinese_characters(reader_text.page_text(CHAPTER.read_text(encoding="utf-8")))
+    assert page <= PROSE_LIMIT, f"the chapter page has {page} Chinese characters outside code and tables " \
+                                f"(at most {PROSE_LIMIT}); move evidence to the appendix"
 
 
 def test_the_chapter_ends_with_summary_and_exercises_with_folded_hints():

@@ -209,12 +209,12 @@ def fake_results(min_share=0.07, kl=0.02, is_=8.7, fid=40.0, memo=0.0, cpu=550.0
 def test_goal_checks_every_item():
     data = fake_results()
     runs = grid.group_runs(data, "seeds")
-    goal = X.goal_checks(runs, 75.0)
+    goal = X.goal_checks(runs, 75.0, 0.011)
     assert goal["all"] and len(goal) == 7
     for kwargs, item in [({"min_share": 0.049}, "every_digit_5pct"), ({"kl": 0.06}, "kl"),
                          ({"fid": 75.5}, "fid_below_noisy"), ({"is_": 8.3}, "inception_score"),
                          ({"memo": 0.02}, "no_memorisation"), ({"cpu": 600.5}, "cpu_budget")]:
-        goal = X.goal_checks(grid.group_runs(fake_results(**kwargs), "seeds"), 75.0)
+        goal = X.goal_checks(grid.group_runs(fake_results(**kwargs), "seeds"), 75.0, 0.011)
         assert not goal[item] and not goal["all"], item
         assert sum(goal.values()) == len(goal) - 2, item  # only that item (and "all") fail
 

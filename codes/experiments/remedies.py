@@ -62,7 +62,9 @@ MBD_KERNELS, MBD_DIMS = 20, 5  # minibatch discrimination: kernels x dimensions 
 TTUR_D_LR, TTUR_G_LR = 4e-4, 1e-4  # two time-scales: D learns 4 times faster than G
 
 # The goal for the best remedy: every digit at least 5% in every seed, and the means over seeds.
-GOAL = {"min_share": 0.05, "kl_uniform": 0.1, "inception_score": 7.0, "memorised_share": 0.01}
+# memorisation: no more samples counted as copies than real test images on the same measure (about 1%
+# of them by its construction), the "real" anchor of the results file
+GOAL = {"min_share": 0.05, "kl_uniform": 0.1, "inception_score": 7.0}
 
 FULL = {"seeds": [0, 1, 2], "epochs": 20, "limit": None, "samples": 5000, "budget_epochs": 1}
 QUICK = {"seeds": [0, 1, 2], "epochs": 2, "limit": 320, "samples": 300, "budget_epochs": 1, "data": "builtin"}
@@ -233,7 +235,12 @@ def baselines(results_dir, data_key: str) -> dict:
     return out
 
 
-def meets_goal(summary: dict, noisy_fid: float | None) -> dict:
+def real_memorised(data: dict) -> float | None:
+    """The memorised share of real test images (the limit of the memorisation goal)."""
+    return data.get("anchors", {}).get("real", {}).get("memorised_share")
+
+
+def meets_goal(summary: dict, noisy_fid: float | None, memorised_limit: float | None) -> dict:
     """Which parts of the goal the means over seeds reach (every digit's share: in every seed)."""
     m = {k: v["mean"] for k, v in summary.items() if isinstance(v, dict)}  # a summarise() result
     checks = {
@@ -241,7 +248,7 @@ def meets_goal(summary: dict, noisy_fid: float | None) -> dict:
         "kl_at_most_0.1": m["kl_uniform"] <= GOAL["kl_uniform"],
         "is_at_least_7": m["inception_score"] >= GOAL["inception_score"],
         "fid_below_noisy": noisy_fid is not None and m["fid"] < noisy_fid,
-        "no_memorisation": m["memorised_share"] <= GOAL["memorised_share"],
+        "no_memorisation": memorised_limit is not None and m["memorised_share"] <= memorised_limit,
     }
     checks["all"] = all(checks.values())
     return checks
@@ -271,7 +278,7 @@ def analyse(data: dict, base: dict) -> dict:
     summary = {}
     for name, cs in cards.items():
         s = summarise(cs)
-        goal = meets_goal(s, noisy)
+        goal = meets_goal(s, noisy, real_memorised(data))
         summary[name] = dict(s, goal=goal, goal_count=sum(v for k, v in goal.items() if k != "all"),
                              shortfall=shortfall(s, noisy))
     remedies = [n for n in REMEDIES if n in summary and n not in base]
@@ -332,7 +339,7 @@ def remedies_table(data: dict, base: dict) -> str:
                   "有多个种子时为均值 ± 标准差（n − 1）。“最少数字占比”是 10 个数字中最少的那个所占的比例。"
                   f"“达标”数下面 5 条目标中达到了几条：每个种子里每个数字至少 {GOAL['min_share']:.0%}，"
                   f"KL ≤ {GOAL['kl_uniform']}，IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像锚点，"
-                  f"记忆比例 ≤ {GOAL['memorised_share']}（后四条按均值）。“差距”把 KL、最少数字占比、IS、FID 四项"
+                  "记忆比例不高于真实测试图像（后四条按均值）。“差距”把 KL、最少数字占比、IS、FID 四项"
                   "离目标还差多少各自除以目标值后相加（0 表示四项都达到）；没有方法全部达标时，差距最小的为最佳"
                   "（不比达标条数：那样一项勉强过线就能抵消其他各项的大幅落后）。"
                   "锚点用同一份打分程序、同样多的图像评分。"]
@@ -373,7 +380,7 @@ def compact_table(data: dict, base: dict) -> str:
     header = ["方法", "随机数种子"] + headers(keys) + ["结论"]
     note = (f"数据：{_data_text(data.get('settings', {}))}。多个种子时为均值 ± 标准差。“崩溃”的标准与上文相同；"
             f"目标共 5 条：每个种子里每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，"
-            f"IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像，记忆比例 ≤ {GOAL['memorised_share']:.0%}。"
+            f"IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像，记忆比例不高于真实测试图像。"
             "“最佳”是离目标差距最小的方法。完整的评分卡（IS、recall、coverage、记忆比例、CPU 时间）"
             "见配套的 Notebook 4。")
     return markdown(header, rows, 2) + "\n\n" + note + "\n"
@@ -396,7 +403,7 @@ def chapter_numbers(data: dict, base: dict) -> dict:
     remedies = [n for n in g["arms"] if n in summary and n not in base]
     runs = grid.group_runs(data, NAME)
     out = {"remedies_n": len(remedies), "remedies_seeds_n": len(g["seeds"]), "remedies_epochs": g["epochs"],
-           "remedies_best": best, "remedies_memorised_limit": GOAL["memorised_share"],
+           "remedies_best": best, "remedies_memorised_limit": real_memorised(data),
            "remedies_min_share_goal": GOAL["min_share"]}
     for name in list(base) + remedies:
         s = summary[name]
@@ -413,7 +420,7 @@ def chapter_numbers(data: dict, base: dict) -> dict:
     if remedies:
         out["remedies_lowest_kl"] = min(remedies, key=lambda n: summary[n]["kl_uniform"]["mean"])
         out["remedies_best_shortfall"] = summary[best]["shortfall"]
-        out["remedies_memorising"] = sum(summary[n]["memorised_share"]["mean"] > GOAL["memorised_share"]
+        out["remedies_memorising"] = sum(summary[n]["memorised_share"]["mean"] > out["remedies_memorised_limit"]
                                          for n in remedies)
     cpu = {n: [r["cpu_seconds"] for r in runs if r["arm"] == n and r.get("cpu_seconds") is not None]
            for n in remedies}

@@ -7,7 +7,7 @@
                                    in step 3 the gradients flow back through D into G
 
 Text inside the plots is Chinese, in the book's terms, drawn with the project's font
-(``gankit.figures``); names from the code (``Linear``, ``.detach()``) are drawn as code. Each
+(``gankit.figures``); names from the code (``.detach()``) are marked as code (``figures.CODE``), in the same font. Each
 diagram is drawn at the width of the printed page. Nothing here is random, so the PNGs are
 the same bytes on every run. Run ``python -m gankit.diagrams [--out DIR]``
 (with ``codes/`` on ``PYTHONPATH``) to write ``2-58.png``, ``2-59.png`` and ``2-61.png``.
@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from . import paths, settings
-from .figures import CODE_FAMILY, WIDTH, save_figure
+from .figures import CODE, WIDTH, save_figure
 from .storage import check_writable
 
 # One palette for the three diagrams: the same thing has the same colour everywhere.
@@ -55,13 +55,13 @@ def _canvas(width: float, height: float, xlim, ylim):
 
 
 def _box(ax, x, y, w, h, text, color, fill_alpha=0.14, fontsize=FONT, weight="normal",
-         text_color=INK, linestyle="-", lw=1.2, family=None):
+         text_color=INK, linestyle="-", lw=1.2, code=False):
     """A rounded box centred on (x, y) with centred text; returns its edges for arrows."""
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
                                 facecolor=matplotlib.colors.to_rgba(color, fill_alpha), edgecolor=color,
                                 linewidth=lw, linestyle=linestyle, zorder=2))
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, weight=weight, color=text_color,
-            zorder=3, linespacing=1.3, **({"family": family} if family else {}))
+            zorder=3, linespacing=1.3, **(CODE if code else {}))
     return {"left": (x - w / 2, y), "right": (x + w / 2, y), "top": (x, y + h / 2), "bottom": (x, y - h / 2)}
 
 
@@ -131,8 +131,8 @@ def _network(ax, x0, layers, color_in, color_out, title, subtitle):
         ax.text(x, -0.15, label, ha="center", va="top", fontsize=SMALL, color=INK, linespacing=1.25)
     # activation labels between the layers
     for (xa, _, _), (xb, _, _) in zip(columns, columns[1:]):
-        ax.text((xa + xb) / 2, 5.3, "Linear\nSigmoid", ha="center", va="center", fontsize=SMALL,
-                color="#616161", linespacing=1.2, family=CODE_FAMILY)
+        ax.text((xa + xb) / 2, 5.3, "全连接层\nSigmoid", ha="center", va="center", fontsize=SMALL,
+                color="#616161", linespacing=1.2)
     centre = x0 + gap_x
     ax.text(centre, 6.75, title, ha="center", va="center", fontsize=TITLE, color=INK)
     ax.text(centre, 6.2, subtitle, ha="center", va="center", fontsize=SMALL, color="#424242")
@@ -210,7 +210,7 @@ def _pipeline(ax, y, step_title, code, target, detach: bool):
     """One training step drawn as a row: noise -> G -> G(noise) [-> detach] -> D -> loss, plus gradients."""
     g_color = GREY if detach else GEN
     ax.text(0.15, y + 1.5, step_title, ha="left", va="center", fontsize=TITLE, color=INK)
-    ax.text(14.9, y + 1.5, code, ha="right", va="center", fontsize=SMALL, family=CODE_FAMILY, color="#424242")
+    ax.text(14.9, y + 1.5, code, ha="right", va="center", fontsize=SMALL, color="#424242", **CODE)
     noise = _box(ax, 1.0, y, 1.6, 0.95, "随机\n噪声", g_color, fill_alpha=0.05)
     gen = _box(ax, 3.3, y, 1.9, 1.1, "生成器\nG", g_color)
     img = _box(ax, 5.6, y, 1.7, 0.95, "G(噪声)\n784 个值", g_color, fill_alpha=0.05, fontsize=SMALL)
@@ -225,7 +225,7 @@ def _pipeline(ax, y, step_title, code, target, detach: bool):
            linestyle="--", rad=-0.35)
     if detach:
         cut_x = 7.85
-        cut = _box(ax, cut_x, y, 1.7, 0.9, ".detach()", GRAD, fill_alpha=0.1, fontsize=SMALL, family=CODE_FAMILY)
+        cut = _box(ax, cut_x, y, 1.7, 0.9, ".detach()", GRAD, fill_alpha=0.1, fontsize=SMALL, code=True)
         _arrow(ax, img["right"], cut["left"], color=INK)
         _arrow(ax, cut["right"], disc["left"], color=INK)
         # ... and on towards G, until the cut

@@ -30,7 +30,7 @@ from .storage import atomic_write_bytes
 # ------------------------------------------------------------------ the page and the font
 FONT_FILE = Path(__file__).resolve().parent / "fonts" / "GanBookSansSC-Regular.ttf"  # tools/make_font.py
 FONT_FAMILY = "GanBook Sans SC"
-CODE_FAMILY = "DejaVu Sans Mono"  # code inside a figure: matplotlib's own monospace font, on every machine
+CODE = {"gid": "code"}  # marks a text as code (a name from a listing): the project's font, words not Chinese
 TEXT_WIDTH_MM = 145  # the print edition's text block: 185 mm paper minus 2 x 20 mm margins
 MAX_HEIGHT_MM = 129.6  # a figure at most 0.6 x the 216 mm text height (_latex/ganbook.sty) prints at 100%
 MIN_TEXT_PT = 7.5  # the smallest text of a printed figure
@@ -71,7 +71,7 @@ def _in_notebook() -> bool:
 
 # ------------------------------------------------------------------ checks for print
 # Latin words a figure may show: names of things in the code and abbreviations the text uses too
-LATIN_WORDS = {"GAN", "MNIST", "KL", "IS", "FID", "CPU", "EMA", "BCE", "MSE", "ln", "detach"}
+LATIN_WORDS = {"GAN", "MNIST", "KL", "IS", "FID", "CPU", "EMA", "BCE", "MSE", "ln", "detach", "Sigmoid"}
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 
 
@@ -95,7 +95,7 @@ def text_record(fig) -> list[dict]:
     records = []
     for t in _texts(fig):
         font = Path(font_manager.findfont(t.get_fontproperties(), fallback_to_default=False))
-        code = bool({"monospace", CODE_FAMILY} & set(t.get_fontfamily()))  # code, shown as code
+        code = t.get_gid() == CODE["gid"]  # code, shown as code
         records.append({"text": t.get_text(), "font": font.name, "pt": round(float(t.get_fontsize()), 2),
                         "code": code})
     return records
@@ -111,16 +111,12 @@ def text_problems(records: list[dict], chars: set[int] | None = None) -> list[st
             problems.append(f"{text!r} is {r['pt']} pt (at least {MIN_TEXT_PT} pt)")
         if "$" in text:
             problems.append(f"{text!r} uses mathtext, which is not drawn with the project's font")
-        if r["code"]:
-            if r["font"] != "DejaVuSansMono.ttf":
-                problems.append(f"code {text!r} is drawn with {r['font']}, not {CODE_FAMILY}")
-            continue
         if r["font"] != FONT_FILE.name:
             problems.append(f"{text!r} is drawn with {r['font']}, not the project's font {FONT_FILE.name}")
         missing = sorted({c for c in text if ord(c) not in chars and not c.isspace()})
         if missing:
             problems.append(f"{text!r}: the project's font has no {''.join(missing)!r}")
-        english = [w for w in LATIN_WORD.findall(text) if w not in LATIN_WORDS]
+        english = [] if r["code"] else [w for w in LATIN_WORD.findall(text) if w not in LATIN_WORDS]
         if english:
             problems.append(f"{text!r} is not Chinese: {', '.join(english)}")
     return problems
