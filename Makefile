@@ -30,8 +30,9 @@ widgets: ## export the trained generators' weights for the book's interactive wi
 	$(PYTHON) tools/export_generators.py
 	$(PYTHON) tools/build_train_widget.py
 
-bench: ## speed of one training step: listing code against the fast engine (RECORD=1 records it for the book)
+bench: ## speed of one training step: listing code against the fast engine, then every model on every engine and device here (RECORD=1 records both for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
+	$(PYTHON) bench/bench_devices.py $(if $(RECORD),--record,)
 
 bench-widgets: ## speed in Chromium: the widgets' 数一数 (this gan_widgets.js beside an earlier one from git); the 训练 widget beside the fast engine
 	$(PYTHON) bench/widgets_count.py

@@ -12,6 +12,12 @@
    the last run's times; they load the checkpoints and write the figures.
 4. Checks that every figure exists.
 
+A stage whose inputs have not changed since it last finished is skipped, and its outputs stay
+as they are, byte for byte: the trainings when the code, the settings and the checkpoints are
+those the last run ended with; a notebook when, besides those, its cells and the results files it
+may read are. The inputs of the last run are in ``_build/logs/make_figures_inputs-<run>.json``;
+``--retrain`` or deleting that file runs everything again.
+
 Settings as everywhere: GANBOOK_DATA, GANBOOK_DEVICE, GANBOOK_SEED, GANBOOK_QUICK;
 GANBOOK_REFERENCE=1 (``--reference``, ``make figures REFERENCE=1``) lets the reference configuration
 rewrite the book's files; without it the full MNIST with seed 0 is a run of its own too.
@@ -19,6 +25,7 @@ rewrite the book's files; without it the full MNIST with seed 0 is a run of its 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import re
@@ -43,6 +50,45 @@ FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswi
 PRETRAIN = [(m.listing, m.book_epochs, m.label) for m in manifest.GANS.values()]
 TIMES = paths.LOG_DIR / "make_figures_times.json"  # seconds each stage took last time, for estimates
 POLL_SECONDS = 15
+# what every stage depends on besides its own inputs: the code, the models, the fast engine's record
+SOURCES = ("codes", "tools/make_figures.py")
+
+
+def _digest(*parts) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def sources_digest() -> str:
+    """The content of the code every stage runs (codes/: listings, gankit, manifest, font)."""
+    files = []
+    for top in SOURCES:
+        path = ROOT / top
+        for f in sorted(path.rglob("*") if path.is_dir() else [path]):
+            if f.is_file() and "__pycache__" not in f.parts:
+                files.append((str(f.relative_to(ROOT)), hashlib.sha256(f.read_bytes()).hexdigest()))
+    return _digest(files)
+
+
+def checkpoints_state() -> list:
+    """Every checkpoint file as (name, size, modification time): what a training or notebook loads."""
+    folder = paths.CHECKPOINT_DIR
+    if not folder.is_dir():
+        return []
+    return [(str(f.relative_to(folder)), f.stat().st_size, f.stat().st_mtime_ns)
+            for f in sorted(folder.rglob("*")) if f.is_file() and not f.name.endswith(".lock")]
+
+
+def stage_inputs(common: str, run) -> dict:
+    """{stage: digest of its inputs} for the trainings and each notebook, as things are now."""
+    state = checkpoints_state()
+    results = paths.results_dir(run)
+    read = [(f.name, hashlib.sha256(f.read_bytes()).hexdigest()) for f in sorted(results.glob("*.json"))
+            if f.name != gankit.results.METRICS_FILE] if results.is_dir() else []
+    stages = {"training": _digest(common, state)}
+    for name in NOTEBOOKS:
+        cells = [c.get("source") for c in json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))["cells"]]
+        stages[name] = _digest(common, state, read, cells)
+    return stages
 
 
 def environment() -> dict:
@@ -185,10 +231,22 @@ def main() -> int:
     env = environment()
     times = json.loads(TIMES.read_text()) if TIMES.is_file() else {}
     start = time.perf_counter()
-    pretrain(env, args.retrain, times)
+    memory = paths.LOG_DIR / f"make_figures_inputs-{run or 'reference'}.json"
+    common = _digest(sources_digest(), data.key(), settings.data_source(), seed, settings.device(),
+                     settings.reference(), bool(paths.QUICK))
+    last = {} if args.retrain or not memory.is_file() else json.loads(memory.read_text())
+    now = stage_inputs(common, run)
+    if last.get("training") == now["training"]:
+        print("training: skipped (the code, the settings and the checkpoints are those of the last run)", flush=True)
+    else:
+        pretrain(env, args.retrain, times)
+        now = stage_inputs(common, run)
     trained = time.perf_counter()
     print(f"training done in {minutes(trained - start)}", flush=True)
     for name in NOTEBOOKS:
+        if last.get(name) == now[name] and (paths.notebook_dir(run) / name).is_file():
+            print(f"notebook: book/{name} skipped (nothing it depends on changed)", flush=True)
+            continue
         estimate = f" (last time {minutes(times[name])})" if name in times else ""
         print(f"notebook: running book/{name}{estimate}", flush=True)
         t0 = time.perf_counter()
@@ -200,7 +258,9 @@ def main() -> int:
     missing = [f for f in FIGURES if not (figures / f"{f}.png").exists()]
     if missing:
         print(f"error: missing figures in {paths.relative(figures)}: {', '.join(missing)}", file=sys.stderr)
+        memory.unlink(missing_ok=True)  # the next run does everything again
         return 1
+    gankit.storage.write_json(memory, stage_inputs(common, run), digits=None)  # what this run ended with
     print(f"all {len(FIGURES)} figures in {paths.relative(figures)}; total {minutes(time.perf_counter() - start)} "
           f"(training {minutes(trained - start)})")
     return 0

@@ -62,7 +62,7 @@ GOAL = {"min_share": 0.05,  # every digit at least 5% of the samples, in every s
         "inception_score": 8.5,  # classifier IS, mean over the seeds (real test images: about 9.8)
         "cpu_seconds": 600.0}  # training CPU time of one run, one thread, in every seed
 
-FULL = {"seeds": [0, 1, 2], "epochs": L11.EPOCHS, "longer_seeds": [0], "longer_epochs": 60,
+FULL = {"seeds": [0, 1, 2], "epochs": L11.EPOCHS, "longer_seeds": [0], "longer_epochs": 16,
         "limit": None, "samples": 5000}
 QUICK = {"seeds": [0], "epochs": 1, "longer_seeds": [0], "longer_epochs": 2, "limit": 128, "samples": 200,
          "data": "builtin"}

@@ -84,7 +84,7 @@ def train(arm: Arm, seed: int, cfg: Config, epochs: int, log=print):
     from chapter_2_3_2_08 import train_gan
     from chapter_2_3_2_10 import train_gan_batches
 
-    device = gankit.use_device(cfg.device)
+    device = gankit.use_device(cfg.device, arm.trainer)  # auto: per model (gankit.device)
     gankit.set_seed(seed)  # the order of the listings' main: seed, data, D, G
     dataset = MnistDataset(cfg.data, cfg.limit)
     D, G = arm.build()
@@ -390,7 +390,7 @@ def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
     from chapter_2_3_2_10 import train_gan_batches
     from gankit.training import resolve_engine, run_name
 
-    device = gankit.use_device(cfg.device)
+    device = gankit.use_device(cfg.device, arm.trainer)  # auto: per model (gankit.device)
     with torch.random.fork_rng(devices=[]):  # building the models draws weights: leave the RNG as it was
         D, G = arm.build()
     options = gankit.TrainingOptions(epochs=epochs, seed=seed, device=device, engine=cfg.engine,

@@ -10,7 +10,8 @@ import torch
 from . import paths, settings
 from .checkpoints import CheckpointError
 from .data import DataError
-from .device import DeviceError, set_seed, use_device
+from .device import PER_SAMPLE, DeviceError, pick_device, set_seed, use_device
+from .root import book_models
 from .settings import SettingError
 from .storage import StorageError, check_writable
 from .training import ENGINE_HELP, DivergedError, EngineError, LoopError, Run
@@ -97,19 +98,31 @@ def start(description: str, epochs: int | None = None, engine: bool = False, arg
     a data, device or checkpoint problem with one clear line. The listing seeds and prints its
     随机数种子 itself.
     """
-    return parse_args(description, epochs, argv, engine, seed_all=False).run
+    listing = sys._getframe(1).f_code.co_filename  # the listing whose __main__ calls this
+    return parse_args(description, epochs, argv, engine, seed_all=False, listing=listing).run
+
+
+def trainer_of(listing: str | None) -> str | None:
+    """How the model that ``listing`` trains is trained (the manifest's ``trainer``): ``batches``
+    or one sample at a time; None for a file the manifest does not name."""
+    name = Path(listing).name if listing else None
+    for model in book_models():
+        if model.get("listing") == name:
+            return model.get("trainer", PER_SAMPLE)
+    return None
 
 
 def parse_args(description: str, epochs: int | None = None, argv=None, engine: bool = False,
-               seed_all: bool = True, **extra):
+               seed_all: bool = True, listing: str | None = None, **extra):
     """The parsed flags of ``start`` (``args.run`` is the ``Run``); ``extra`` adds ``name=(default, help)``
     flags. ``seed_all`` seeds Python, NumPy and PyTorch with ``--seed``, for scripts that do not
-    seed themselves."""
+    seed themselves. ``listing``: the file that runs, whose model decides where ``auto`` trains."""
     parser = _parser(description, epochs, engine, extra)
     # In a notebook, %run passes its own argv; IPython's kernel flags are never ours.
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
-        args.device = use_device(args.device)
+        args.device, device_why = pick_device(args.device, trainer_of(listing))
+        use_device(str(args.device))
     except DeviceError as err:
         parser.exit(2, f"error: {err}\n")
     if args.device.type == "cpu":
@@ -120,7 +133,7 @@ def parse_args(description: str, epochs: int | None = None, argv=None, engine: b
         set_seed(args.seed)
     args.run = Run(data=args.data, seed=args.seed, device=args.device, limit=args.limit,
                    epochs_total=getattr(args, "epochs", None), retrain=getattr(args, "retrain", False),
-                   engine=getattr(args, "engine", "auto"),
+                   engine=getattr(args, "engine", "auto"), device_why=device_why,
                    checkpoints=Path(getattr(args, "checkpoints", paths.CHECKPOINT_DIR)),
                    figures=Path(args.out) if args.out else None)
     _check_folders(parser, args, training=epochs is not None)

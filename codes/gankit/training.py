@@ -218,6 +218,7 @@ class Run:
     epochs_total: int | None = None
     retrain: bool = False
     engine: str = "auto"
+    device_why: str = ""  # why this device (gankit.device.pick_device), printed with it
     checkpoints: Path = paths.CHECKPOINT_DIR
     figures: Path | None = None  # None: the run's own folder (paths.figure_dir)
 
@@ -361,7 +362,8 @@ def train_loop(run: Run, models, frame, listing: str | None = None, log=print):
     options = run.training
     data = getattr(dataset, "data", dataset)
     print(data.describe(len(dataset)))
-    print(f"设备：{run.device} | 轮次：{run.epochs_total}" + (f" | 引擎：{engine}" if engine else ""))
+    print(f"设备：{run.device}" + (f"（{run.device_why}）" if run.device_why else "")
+          + f" | 轮次：{run.epochs_total}" + (f" | 引擎：{engine}" if engine else ""))
     if why:
         log(f"引擎：listing，即书中印出的代码（{why}）")
     ckpt = Checkpoints(str(run_name(prefix, dataset, options, engine, model_dict, code)), run.checkpoints)

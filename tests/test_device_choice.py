@@ -1,0 +1,58 @@
+"""Where ``--device auto`` trains each model of the book: the CPU for the models trained one sample
+at a time (the fast engine's home), a GPU for the mini-batch models. Tested with a fake CUDA."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from gankit import cli, device
+from gankit.root import book_models
+
+
+@pytest.fixture
+def fake_cuda(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+
+
+def test_each_model_of_the_manifest_has_a_way_of_training():
+    kinds = {m["name"]: cli.trainer_of(m["listing"]) for m in book_models()}
+    assert kinds["gan"] == kinds["improved-gan"] == kinds["d-test"] == device.PER_SAMPLE
+    assert kinds["feature-matching"] == kinds["conv-gan"] == device.BATCHES
+    assert cli.trainer_of("/somewhere/codes/chapter_2_3_2_11.py") == device.BATCHES  # by file name
+    assert cli.trainer_of("my_own_gan.py") is None
+
+
+def test_auto_keeps_per_sample_models_on_the_cpu_when_a_gpu_is_present(fake_cuda):
+    chosen, why = device.pick_device("auto", device.PER_SAMPLE)
+    assert chosen.type == "cpu" and "逐个样本" in why and "--device cuda" in why
+
+
+@pytest.mark.parametrize("trainer", [device.BATCHES, None])
+def test_auto_puts_mini_batch_and_unknown_models_on_the_gpu(fake_cuda, trainer):
+    chosen, why = device.pick_device("auto", trainer)
+    assert chosen.type == "cuda" and why
+
+
+def test_an_explicit_device_is_kept_whatever_the_model(fake_cuda):
+    assert device.pick_device("cuda", device.PER_SAMPLE) == (torch.device("cuda"), "由 --device 指定")
+    assert device.pick_device("cpu", device.BATCHES)[0].type == "cpu"
+
+
+def test_without_a_gpu_every_model_trains_on_the_cpu_and_nothing_needs_explaining(monkeypatch):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(device, "_mps_available", lambda: False)
+    for trainer in (device.PER_SAMPLE, device.BATCHES, None):
+        assert device.pick_device("auto", trainer) == (torch.device("cpu"), "")
+
+
+def test_a_listing_run_says_where_it_trains_and_why(fake_cuda, monkeypatch, tmp_path):
+    monkeypatch.setattr(device, "use_device", lambda name=None, trainer=None: torch.device("cpu"))
+    monkeypatch.setattr(cli, "use_device", lambda name=None, trainer=None: torch.device("cpu"))
+    args = cli.parse_args("test", epochs=1, argv=["--data", "builtin", "--checkpoints", str(tmp_path / "c"),
+                                                  "--out", str(tmp_path / "f")],
+                          engine=True, listing="codes/chapter_2_3_2_08.py")
+    assert args.run.device.type == "cpu" and "逐个样本" in args.run.device_why
+    args = cli.parse_args("test", epochs=1, argv=["--data", "builtin", "--checkpoints", str(tmp_path / "c"),
+                                                  "--out", str(tmp_path / "f")],
+                          listing="codes/chapter_2_3_2_11.py")
+    assert args.run.device.type == "cuda" and "小批量" in args.run.device_why
