@@ -56,3 +56,26 @@ def test_a_listing_run_says_where_it_trains_and_why(fake_cuda, monkeypatch, tmp_
                                                   "--out", str(tmp_path / "f")],
                           listing="codes/chapter_2_3_2_11.py")
     assert args.run.device.type == "cuda" and "小批量" in args.run.device_why
+
+
+def test_the_bench_table_marks_whether_auto_took_the_fastest_column():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_devices.py"
+    spec = importlib.util.spec_from_file_location("bench_devices", path)
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    cols = ["cpu-listing", "cpu-fast", "cuda-listing"]
+    rows = {"gan": {"label": "第一个 GAN", "cells": {"cpu-listing": (3.0, 2.2), "cpu-fast": (0.2, 0.2),
+                                                     "cuda-listing": (1.5, 1.5)},
+                    "fastest": "cpu-fast", "auto": "cpu-fast", "book_minutes": 2.0},
+            "conv-gan": {"label": "卷积 GAN", "cells": {"cpu-listing": (75.0, 50.0), "cpu-fast": None,
+                                                       "cuda-listing": (2.0, 2.0)},
+                         "fastest": "cuda-listing", "auto": "cpu-listing", "book_minutes": 1.0}}
+    text = bench.table({"columns": cols, "rows": rows, "machine": "test", "measured": "now", "load": [0.0]})
+    lines = [line for line in text.splitlines() if line.startswith("| ")]
+    assert "CUDA 书中代码" in lines[0]
+    assert lines[1].rstrip(" |").endswith("是") and lines[2].rstrip(" |").endswith("否")
+    assert "| 75.000（50.000） |" in lines[2].replace("  ", " ") or "75.000（50.000）" in lines[2]
+    assert "–" in lines[2]  # no fast engine for a mini-batch model
