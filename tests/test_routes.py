@@ -131,7 +131,8 @@ def test_make_widgets(clone, figures):
     run, _ = figures
     weights = clone / "_build" / "runs" / run / "_static" / "widgets" / "weights"
     result = route(clone, "make", "widgets")
-    assert "wrote" in result.stdout + result.stderr and (weights / "manifest.json").is_file()
+    said = result.stdout + result.stderr  # after make figures: the same checkpoints, nothing to rewrite
+    assert ("wrote" in said or "up to date" in said) and (weights / "manifest.json").is_file()
     assert not any(p.name.startswith(".weights") for p in weights.parent.iterdir())  # nothing half-written
 
 

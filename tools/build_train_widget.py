@@ -60,6 +60,14 @@ def compress(raw: bytes) -> bytes:
     return gzip.compress(raw, compresslevel=9, mtime=0)  # mtime 0: same images, same file
 
 
+def _unpacked(packed: bytes) -> bytes | None:
+    """The pixels inside a gzip file, or None when it is not one."""
+    try:
+        return gzip.decompress(packed)
+    except (OSError, EOFError):
+        return None
+
+
 def about(raw: bytes, packed: bytes) -> dict:
     return {"images": IMAGES, "height": 28, "width": 28, "file": SPRITE.name, "bytes": len(packed),
             "format": "gzip of uint8 pixels 0-255, 784 per image, row by row, images one after another",
@@ -92,7 +100,10 @@ def main(argv=None) -> int:
                   f"{data.describe()}: point {settings.DATA_ENV} at the full MNIST to remake it)")
         else:
             raw = sprite_bytes(data)
-            packed = compress(raw)
+            # the file there holds these pixels (unpacking is fast; packing at level 9 is not): keep it
+            packed = SPRITE.read_bytes() if SPRITE.is_file() else b""
+            if not packed or _unpacked(packed) != raw:
+                packed = compress(raw)
             text = json.dumps(about(raw, packed), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
             same = SPRITE.is_file() and SPRITE.read_bytes() == packed and ABOUT.is_file() \
                 and ABOUT.read_text(encoding="utf-8") == text

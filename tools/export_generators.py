@@ -455,6 +455,53 @@ def export(folder: Path, out: Path, runs: dict, classifier: Path | None, log=pri
 
 
 # ----------------------------------------------------------------- command line
+EXPORTS = paths.LOG_DIR / "export_generators_inputs.json"  # {output folder: inputs of its last export}
+
+
+def export_inputs(folder: Path, runs: dict, classifier: Path | None) -> str:
+    """A digest of what an export reads: the runs' checkpoint files (name, size, time), the
+    classifier's, the listings' code and this script."""
+    files = [f for run in sorted(runs.values()) for f in sorted((folder / run).glob("*")) if f.is_file()]
+    files += [classifier] if classifier else []
+    state = [(str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if not f.name.endswith(".lock")]
+    code = [hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted((ROOT / "codes").glob("chapter_*.py")) + [Path(__file__)]]
+    return hashlib.sha256(json.dumps([sorted(runs.items()), state, code]).encode()).hexdigest()
+
+
+def intact(out: Path) -> bool:
+    """Whether ``out`` holds a manifest and every weight file it lists, with the SHA-256 it records."""
+    try:
+        listed = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    entries = [listed.get("classifier") or {}]
+    entries += [e for m in listed.get("models", {}).values() for e in m.get("epochs", {}).values()]
+    for entry in entries:
+        if entry:
+            path = out / entry.get("file", "")
+            if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != entry.get("sha256"):
+                return False
+    return True
+
+
+def last_export(out: Path) -> str | None:
+    try:
+        return json.loads(EXPORTS.read_text()).get(str(out.resolve()))
+    except (OSError, ValueError):
+        return None
+
+
+def remember_export(out: Path, inputs: str) -> None:
+    try:
+        known = json.loads(EXPORTS.read_text())
+    except (OSError, ValueError):
+        known = {}
+    known[str(out.resolve())] = inputs
+    EXPORTS.parent.mkdir(parents=True, exist_ok=True)
+    EXPORTS.write_text(json.dumps(known, indent=1))
+
+
 def main(argv=None) -> int:
     safe_output()  # before --help: it prints Chinese
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -501,7 +548,12 @@ def main(argv=None) -> int:
                                   "`make classifier`, or pass --classifier none (the page then shows no "
                                   "digit-share chart)")
         out = Path(args.out) if args.out else default_out(paths.run_name(data, seed) if data else None)
+        inputs = export_inputs(folder, runs, classifier)
+        if last_export(out) == inputs and intact(out):
+            print(f"{paths.relative(out)}: up to date (the same checkpoints and code as its last export)")
+            return 0
         export(folder, out, runs, classifier)
+        remember_export(out, inputs)
     except (ExportError, *CLEAR_ERRORS) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -108,7 +108,10 @@ def pretrain(env: dict, retrain: bool, times: dict) -> None:
     """The trainings of PRETRAIN, at most one per core, with a progress line every POLL_SECONDS."""
     cores = max(1, os.cpu_count() or 1)
     paths.LOG_DIR.mkdir(parents=True, exist_ok=True)
-    waiting, running = list(PRETRAIN), {}
+    # the longest first (last run's times; before any, the book's order reversed: listing 11, 10, 09, 08),
+    # so that the last one to finish is not a long one started late
+    waiting = sorted(reversed(PRETRAIN), key=lambda job: -times.get(job[2], 0.0))
+    running = {}
     last_counts, last_print = [], 0.0
     while waiting or running:
         while waiting and len(running) < cores:

@@ -21,7 +21,8 @@ REFERENCE_ENV = "GANBOOK_REFERENCE"  # 1: a maintainer rewrites the book's refer
 DATA_CHOICES = "a .csv file, a folder with MNIST IDX files, 'download', 'builtin' or 'auto'"
 DATA_HELP = (f"MNIST 数据来源：.csv 文件、存放 MNIST IDX 文件的文件夹、download（下载）、"
              f"builtin（内置的 5000 张子集）或 auto（${DATA_ENV}）")
-DEVICE_HELP = f"auto（依次尝试 CUDA、Apple MPS、CPU）、cuda、mps 或 cpu（${DEVICE_ENV}）"
+DEVICE_HELP = (f"auto（逐个样本训练的模型用 CPU，小批量的依次尝试 CUDA、Apple MPS、CPU）、cuda、mps 或 cpu"
+               f"（${DEVICE_ENV}）")
 SEED_HELP = f"随机数种子，决定初始权重与噪声，0 到 2**32 - 1（${SEED_ENV}）"
 MAX_SEED = 2**32 - 1  # torch.manual_seed accepts more, numpy's seed no more than this
 
