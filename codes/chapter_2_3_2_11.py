@@ -7,7 +7,7 @@ from chapter_2_3_2_03 import Discriminator
 from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_10 import train_gan_batches, plot_samples
 
-EPOCHS = 8  # 训练的轮次：单线程 CPU 上不超过 10 分钟
+EPOCHS = 8  # 训练的轮次（单线程训练的 CPU 时间见附录）
 BATCH_SIZE = 32  # 每个小批量的真实图像数
 D_LEARNING_RATE = 0.002  # 判别器的学习率是生成器的两倍（双时间尺度）
 G_LEARNING_RATE = 0.001  # 生成器的学习率

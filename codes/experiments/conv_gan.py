@@ -268,7 +268,7 @@ def chapter_numbers(data: dict) -> dict:
         out["conv_real_confidence"] = data["anchors"]["real"]["mean_top_confidence"]
         out["conv_real_is"] = data["anchors"]["real"]["inception_score"]
     if cpus:
-        out.update(conv_cpu_s=statistics.fmean(cpus), conv_cpu_max_s=max(cpus))
+        out.update(conv_cpu_s=statistics.fmean(cpus), conv_cpu_max_s=max(cpus), conv_cpu_min_s=min(cpus))
     raw = grid.group_runs(data, "without-average")
     if raw:
         r = summarise([last_card(x) for x in raw])
