@@ -155,9 +155,8 @@ def measure(seconds: float) -> dict:
 
 
 def machine() -> str:
-    gpu = f"; GPU: {torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else ""
-    return (f"{platform.processor() or platform.machine()}, {os.cpu_count()} hardware threads, "
-            f"torch {torch.__version__}{gpu}")
+    gpu = f"，GPU：{torch.cuda.get_device_name(0)}" if torch.cuda.is_available() else "，没有 GPU"
+    return f"{platform.processor() or platform.machine()} CPU，{os.cpu_count()} 个硬件线程{gpu}，PyTorch {torch.__version__}"
 
 
 HEADS = {"cpu-listing": "CPU 书中代码", "cpu-fast": "CPU 快速引擎", "cuda-listing": "CUDA 书中代码",

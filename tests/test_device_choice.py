@@ -79,3 +79,17 @@ def test_the_bench_table_marks_whether_auto_took_the_fastest_column():
     assert lines[1].rstrip(" |").endswith("是") and lines[2].rstrip(" |").endswith("否")
     assert "| 75.000（50.000） |" in lines[2].replace("  ", " ") or "75.000（50.000）" in lines[2]
     assert "–" in lines[2]  # no fast engine for a mini-batch model
+
+
+def test_the_recorded_bench_table_is_the_recorded_measurement():
+    import importlib.util
+    import json
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    spec = importlib.util.spec_from_file_location("bench_devices_record", root / "bench" / "bench_devices.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    result = json.loads((root / "results" / bench.NUMBERS).read_text(encoding="utf-8"))
+    assert (root / "results" / "tables" / bench.TABLE).read_text(encoding="utf-8") == bench.table(result)
+    assert set(result["rows"]) == {m["name"] for m in book_models()}  # every model of the book, once

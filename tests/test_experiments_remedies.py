@@ -215,7 +215,7 @@ def test_table_and_best_come_from_the_results():
     data = {"settings": {"data": "d", "train_images_used": 10, "samples": 5},
             "arms": {n: R.REMEDIES[n].describe() for n in arms},
             "groups": {R.NAME: {"arms": arms, "seeds": [0, 1, 2], "epochs": 20, "score_epochs": [20]}},
-            "anchors": {"noisy": _card(0.0, 100.0)},
+            "anchors": {"noisy": _card(0.0, 100.0), "real": dict(_card(0.0, 2.0), memorised_share=0.011)},
             "runs": [_run("minibatch", s, _card(0.2, 150.0 + s), 100.0) for s in range(3)]
             + [_run("pacgan2", s, _card(0.05, 90.0 + 2 * s), 130.0) for s in range(3)]}
     result = R.analyse(data, {})

@@ -35,9 +35,7 @@ EXPECTED = list(catalog.FIGURES)
 # Committed PNGs drawn before the figures were made for the page, which the reference run draws
 # again (make figures with the reference checkpoints; make conv-gan for 2-72): name -> why not yet.
 # A strict xfail: once they are drawn again the test passes, fails as XPASS, and this list goes.
-NOT_YET_REDRAWN = {
-    "2-72": "make conv-gan draws it from the three seeds' checkpoints of the convolutional GAN",
-}
+NOT_YET_REDRAWN: dict[str, str] = {}
 
 def load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
