@@ -237,7 +237,11 @@ def main() -> int:
     memory = paths.LOG_DIR / f"make_figures_inputs-{run or 'reference'}.json"
     common = _digest(sources_digest(), data.key(), settings.data_source(), seed, settings.device(),
                      settings.reference(), bool(paths.QUICK))
-    last = {} if args.retrain or not memory.is_file() else json.loads(memory.read_text())
+    try:  # a missing figure, or an unreadable memory (it is only a cache), runs everything
+        complete = all((paths.figure_dir(run) / f"{f}.png").exists() for f in FIGURES)
+        last = json.loads(memory.read_text()) if complete and not args.retrain and memory.is_file() else {}
+    except (OSError, ValueError):
+        last = {}
     now = stage_inputs(common, run)
     if last.get("training") == now["training"]:
         print("training: skipped (the code, the settings and the checkpoints are those of the last run)", flush=True)

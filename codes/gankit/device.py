@@ -11,8 +11,9 @@ from .settings import DEVICE_ENV
 CHOICES = ("auto", "cuda", "mps", "cpu")
 # How a model's loop trains (the manifest's ``trainer``): where ``auto`` puts it follows the table
 # of ``make bench``. One sample at a time, a step is dozens of tiny operations whose cost is
-# PyTorch's per-operation overhead, which a GPU does not remove: the CPU is faster there (with the
-# fast engine where the printed code is unchanged). Mini-batches are where a GPU helps.
+# PyTorch's per-operation overhead, which a GPU does not remove, so the CPU is expected to be faster
+# there (with the fast engine where the printed code is unchanged; no GPU row has been measured yet).
+# Mini-batches are where a GPU helps.
 PER_SAMPLE, BATCHES = "samples", "batches"
 
 
