@@ -2,11 +2,17 @@
 at a time (the fast engine's home), a GPU for the mini-batch models. Tested with a fake CUDA."""
 from __future__ import annotations
 
+import importlib.util
+import json
+from pathlib import Path
+
 import pytest
 import torch
 
 from gankit import cli, device
 from gankit.root import book_models
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture
@@ -46,8 +52,7 @@ def test_without_a_gpu_every_model_trains_on_the_cpu_and_nothing_needs_explainin
 
 
 def test_a_listing_run_says_where_it_trains_and_why(fake_cuda, monkeypatch, tmp_path):
-    monkeypatch.setattr(device, "use_device", lambda name=None, trainer=None: torch.device("cpu"))
-    monkeypatch.setattr(cli, "use_device", lambda name=None, trainer=None: torch.device("cpu"))
+    monkeypatch.setattr(cli, "set_default_device", lambda chosen: chosen)  # no CUDA to make the default
     args = cli.parse_args("test", epochs=1, argv=["--data", "builtin", "--checkpoints", str(tmp_path / "c"),
                                                   "--out", str(tmp_path / "f")],
                           engine=True, listing="codes/chapter_2_3_2_08.py")
@@ -58,14 +63,16 @@ def test_a_listing_run_says_where_it_trains_and_why(fake_cuda, monkeypatch, tmp_
     assert args.run.device.type == "cuda" and "小批量" in args.run.device_why
 
 
-def test_the_bench_table_marks_whether_auto_took_the_fastest_column():
-    import importlib.util
-    from pathlib import Path
+@pytest.fixture(scope="module")
+def bench():
+    """bench/bench_devices.py, loaded as a module."""
+    spec = importlib.util.spec_from_file_location("bench_devices", ROOT / "bench" / "bench_devices.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
-    path = Path(__file__).resolve().parents[1] / "bench" / "bench_devices.py"
-    spec = importlib.util.spec_from_file_location("bench_devices", path)
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+
+def test_the_bench_table_marks_whether_auto_took_the_fastest_column(bench):
     cols = ["cpu-listing", "cpu-fast", "cuda-listing"]
     rows = {"gan": {"label": "第一个 GAN", "cells": {"cpu-listing": (3.0, 2.2), "cpu-fast": (0.2, 0.2),
                                                      "cuda-listing": (1.5, 1.5)},
@@ -81,15 +88,7 @@ def test_the_bench_table_marks_whether_auto_took_the_fastest_column():
     assert "–" in lines[2]  # no fast engine for a mini-batch model
 
 
-def test_the_recorded_bench_table_is_the_recorded_measurement():
-    import importlib.util
-    import json
-    from pathlib import Path
-
-    root = Path(__file__).resolve().parents[1]
-    spec = importlib.util.spec_from_file_location("bench_devices_record", root / "bench" / "bench_devices.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
-    result = json.loads((root / "results" / bench.NUMBERS).read_text(encoding="utf-8"))
-    assert (root / "results" / "tables" / bench.TABLE).read_text(encoding="utf-8") == bench.table(result)
+def test_the_recorded_bench_table_is_the_recorded_measurement(bench):
+    result = json.loads((ROOT / "results" / bench.NUMBERS).read_text(encoding="utf-8"))
+    assert (ROOT / "results" / "tables" / bench.TABLE).read_text(encoding="utf-8") == bench.table(result)
     assert set(result["rows"]) == {m["name"] for m in book_models()}  # every model of the book, once

@@ -55,7 +55,7 @@ import manifest  # noqa: E402
 from gankit import CheckpointError, Checkpoints, RunName, load_mnist, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
 from gankit.console import safe_output  # noqa: E402
-from gankit.storage import StorageError, atomic_write_bytes, folder_mode  # noqa: E402
+from gankit.storage import StorageError, atomic_write_bytes, folder_mode, read_memory, write_json  # noqa: E402
 
 WIDGETS_ENV = settings.WIDGETS_ENV
 WEIGHTS = Path("_static") / "widgets" / "weights"  # where the book's widgets read them (gan_widgets.js)
@@ -486,20 +486,11 @@ def intact(out: Path) -> bool:
 
 
 def last_export(out: Path) -> str | None:
-    try:
-        return json.loads(EXPORTS.read_text()).get(str(out.resolve()))
-    except (OSError, ValueError):
-        return None
+    return read_memory(EXPORTS).get(str(out.resolve()))
 
 
 def remember_export(out: Path, inputs: str) -> None:
-    try:
-        known = json.loads(EXPORTS.read_text())
-    except (OSError, ValueError):
-        known = {}
-    known[str(out.resolve())] = inputs
-    EXPORTS.parent.mkdir(parents=True, exist_ok=True)
-    EXPORTS.write_text(json.dumps(known, indent=1))
+    write_json(EXPORTS, {**read_memory(EXPORTS), str(out.resolve()): inputs}, digits=None)
 
 
 def main(argv=None) -> int:

@@ -237,11 +237,9 @@ def main() -> int:
     memory = paths.LOG_DIR / f"make_figures_inputs-{run or 'reference'}.json"
     common = _digest(sources_digest(), data.key(), settings.data_source(), seed, settings.device(),
                      settings.reference(), bool(paths.QUICK))
-    try:  # a missing figure, or an unreadable memory (it is only a cache), runs everything
-        complete = all((paths.figure_dir(run) / f"{f}.png").exists() for f in FIGURES)
-        last = json.loads(memory.read_text()) if complete and not args.retrain and memory.is_file() else {}
-    except (OSError, ValueError):
-        last = {}
+    # a missing figure, or an unreadable memory (it is only a cache), runs everything
+    complete = all((paths.figure_dir(run) / f"{f}.png").exists() for f in FIGURES)
+    last = gankit.storage.read_memory(memory) if complete and not args.retrain else {}
     now = stage_inputs(common, run)
     if last.get("training") == now["training"]:
         print("training: skipped (the code, the settings and the checkpoints are those of the last run)", flush=True)

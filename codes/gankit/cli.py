@@ -10,7 +10,7 @@ import torch
 from . import paths, settings
 from .checkpoints import CheckpointError
 from .data import DataError
-from .device import PER_SAMPLE, DeviceError, pick_device, set_seed, use_device
+from .device import PER_SAMPLE, DeviceError, pick_device, set_default_device, set_seed
 from .root import book_models
 from .settings import SettingError
 from .storage import StorageError, check_writable
@@ -122,7 +122,7 @@ def parse_args(description: str, epochs: int | None = None, argv=None, engine: b
     args = parser.parse_args(sys.argv[1:] if argv is None else argv)
     try:
         args.device, device_why = pick_device(args.device, trainer_of(listing))
-        use_device(str(args.device))
+        set_default_device(args.device)
     except DeviceError as err:
         parser.exit(2, f"error: {err}\n")
     if args.device.type == "cpu":

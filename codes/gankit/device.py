@@ -70,7 +70,11 @@ def use_device(name: str | None = None, trainer: str | None = None) -> torch.dev
     On the CPU nothing is changed: the default device mode costs a few
     microseconds per tensor operation, which adds up over a million small steps.
     """
-    device = choose_device(name, trainer)
+    return set_default_device(choose_device(name, trainer))
+
+
+def set_default_device(device: torch.device) -> torch.device:
+    """Make ``device`` PyTorch's default (nothing on the CPU: see ``use_device``)."""
     torch.set_default_device(None if device.type == "cpu" else device)
     return device
 

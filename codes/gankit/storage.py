@@ -170,3 +170,12 @@ def read_json(path, default=None, producer: str = "the command that wrote it"):
     if not isinstance(data, type(default) if default is not None else dict):
         raise StorageError(f"{path} holds a JSON {type(data).__name__}, not the object it should. {fix}")
     return data
+
+
+def read_memory(path) -> dict:
+    """A cache file's JSON object (what a tool remembers of its last run), or {} when it is missing or
+    unreadable: a cache is rebuilt, never an error."""
+    try:
+        return read_json(path)
+    except StorageError:
+        return {}
