@@ -7,7 +7,7 @@
                                    in step 3 the gradients flow back through D into G
 
 Text inside the plots is Chinese, in the book's terms, drawn with the project's font
-(``gankit.figures``); names from the code (``.detach()``) are marked as code (``figures.CODE``), in the same font. Each
+(``gankit.figures``); no code inside them (2-61 shows what ``detach()`` does, in words). Each
 diagram is drawn at the width of the printed page. Nothing here is random, so the PNGs are
 the same bytes on every run. Run ``python -m gankit.diagrams [--out DIR]``
 (with ``codes/`` on ``PYTHONPATH``) to write ``2-58.png``, ``2-59.png`` and ``2-61.png``.
@@ -26,7 +26,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from . import paths, settings
-from .figures import CODE, WIDTH, save_figure
+from .figures import WIDTH, save_figure
 from .storage import check_writable
 
 # One palette for the three diagrams: the same thing has the same colour everywhere.
@@ -55,13 +55,13 @@ def _canvas(width: float, height: float, xlim, ylim):
 
 
 def _box(ax, x, y, w, h, text, color, fill_alpha=0.14, fontsize=FONT, weight="normal",
-         text_color=INK, linestyle="-", lw=1.2, code=False):
+         text_color=INK, linestyle="-", lw=1.2):
     """A rounded box centred on (x, y) with centred text; returns its edges for arrows."""
     ax.add_patch(FancyBboxPatch((x - w / 2, y - h / 2), w, h, boxstyle="round,pad=0.02,rounding_size=0.12",
                                 facecolor=matplotlib.colors.to_rgba(color, fill_alpha), edgecolor=color,
                                 linewidth=lw, linestyle=linestyle, zorder=2))
     ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, weight=weight, color=text_color,
-            zorder=3, linespacing=1.3, **(CODE if code else {}))
+            zorder=3, linespacing=1.3)
     return {"left": (x - w / 2, y), "right": (x + w / 2, y), "top": (x, y + h / 2), "bottom": (x, y - h / 2)}
 
 
@@ -206,11 +206,10 @@ def draw_gan_architecture():
 
 
 # ------------------------------------------------------------------- figure 2-61
-def _pipeline(ax, y, step_title, code, target, detach: bool):
+def _pipeline(ax, y, step_title, target, detach: bool):
     """One training step drawn as a row: noise -> G -> G(noise) [-> detach] -> D -> loss, plus gradients."""
     g_color = GREY if detach else GEN
     ax.text(0.15, y + 1.5, step_title, ha="left", va="center", fontsize=TITLE, color=INK)
-    ax.text(14.9, y + 1.5, code, ha="right", va="center", fontsize=SMALL, color="#424242", **CODE)
     noise = _box(ax, 1.0, y, 1.6, 0.95, "随机\n噪声", g_color, fill_alpha=0.05)
     gen = _box(ax, 3.3, y, 1.9, 1.1, "生成器\nG", g_color)
     img = _box(ax, 5.6, y, 1.7, 0.95, "G(噪声)\n784 个值", g_color, fill_alpha=0.05, fontsize=SMALL)
@@ -225,7 +224,7 @@ def _pipeline(ax, y, step_title, code, target, detach: bool):
            linestyle="--", rad=-0.35)
     if detach:
         cut_x = 7.85
-        cut = _box(ax, cut_x, y, 1.7, 0.9, ".detach()", GRAD, fill_alpha=0.1, fontsize=SMALL, code=True)
+        cut = _box(ax, cut_x, y, 1.7, 0.9, "切断\n计算图", GRAD, fill_alpha=0.1, fontsize=SMALL)
         _arrow(ax, img["right"], cut["left"], color=INK)
         _arrow(ax, cut["right"], disc["left"], color=INK)
         # ... and on towards G, until the cut
@@ -240,7 +239,7 @@ def _pipeline(ax, y, step_title, code, target, detach: bool):
         ax.text(10.3, y + 0.85, "判别器的优化器更新判别器", ha="center", va="center", fontsize=SMALL, color=DISC)
     else:
         _arrow(ax, img["right"], disc["left"], color=INK)
-        ax.text(7.85, y + 0.15, "不调用 detach()", ha="center", va="bottom", fontsize=SMALL, color="#616161")
+        ax.text(7.85, y + 0.15, "不切断计算图", ha="center", va="bottom", fontsize=SMALL, color="#616161")
         # gradients flow all the way back to G
         _arrow(ax, (disc["bottom"][0] - 0.2, y - 0.55), (img["bottom"][0] + 0.2, y - 0.5), color=GRAD, lw=1.4,
                linestyle="--", rad=-0.25)
@@ -254,10 +253,9 @@ def _pipeline(ax, y, step_title, code, target, detach: bool):
 def draw_detach():
     """Figure 2-61: D's training on generated data uses detach(); G's training lets gradients reach G."""
     fig, ax = _canvas(WIDTH, WIDTH * 9.4 / 15.0, (0, 15.0), (0.4, 9.8))
-    _pipeline(ax, 6.9, "第2步：用生成图像训练判别器", "D.train(G.forward(noise).detach(), 0.0)", "0.0",
-              detach=True)
+    _pipeline(ax, 6.9, "第2步：用生成图像训练判别器", "0.0", detach=True)
     ax.plot([0.15, 14.85], [4.6, 4.6], color="#e0e0e0", lw=1.0)
-    _pipeline(ax, 2.3, "第3步：训练生成器", "G.train(D, noise, 1.0)", "1.0", detach=False)
+    _pipeline(ax, 2.3, "第3步：训练生成器", "1.0", detach=False)
     # legend
     ax.plot([9.2, 9.9], [9.45, 9.45], color=INK, lw=1.5)
     ax.text(10.05, 9.45, "前向传播", va="center", fontsize=SMALL)
