@@ -12,7 +12,7 @@ ifneq ($(REFERENCE),)
 export GANBOOK_REFERENCE := 1
 endif
 
-.PHONY: help install figures widgets bench bench-widgets book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
+.PHONY: help install figures widgets bench profile-conv bench-widgets book pdf test classifier evaluate ablation remedies hopping conv-gan samples clean
 
 help:
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -33,6 +33,9 @@ widgets: ## export the trained generators' weights for the book's interactive wi
 bench: ## speed of one training step: listing code against the fast engine, then every model on every engine and device here (RECORD=1 records both for the book)
 	$(PYTHON) bench/bench_training.py $(if $(RECORD),--record,)
 	$(PYTHON) bench/bench_devices.py $(if $(RECORD),--record,)
+
+profile-conv: ## where one training step of listing 11 spends its CPU time, and what each ingredient and speed-up costs (about 1 min)
+	$(PYTHON) bench/profile_conv_step.py
 
 bench-widgets: ## speed in Chromium: the widgets' 数一数 (this gan_widgets.js beside an earlier one from git); the 训练 widget beside the fast engine
 	$(PYTHON) bench/widgets_count.py

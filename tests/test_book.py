@@ -14,7 +14,6 @@ The browser tests skip (with the reason) only when ``/usr/bin/chromium`` is abse
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import subprocess
@@ -27,6 +26,8 @@ from pathlib import Path
 from urllib.parse import unquote, urldefrag, urljoin, urlparse
 
 import pytest
+
+from script_module import load_script
 
 from gankit import catalog
 
@@ -87,10 +88,7 @@ def test_mathjax_is_served_locally(book_html):
 
 # ----------------------------------------------------------- metrics extension
 def _load_extension():
-    spec = importlib.util.spec_from_file_location("chapter_metrics", ROOT / "_ext" / "chapter_metrics.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "_ext" / "chapter_metrics.py", "chapter_metrics")
 
 
 def test_metric_formatting(tmp_path):

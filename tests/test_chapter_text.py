@@ -6,8 +6,9 @@ import json
 import re
 from pathlib import Path
 
-import importlib.util
 import pytest
+
+from script_module import load_script
 
 from gankit import catalog
 
@@ -19,10 +20,7 @@ SENTENCE_LIMIT = 90  # characters of a sentence with Chinese in it (a {metric} c
 
 
 def _ext(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "_ext" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "_ext" / f"{name}.py", name)
 
 
 reader_text, terms = _ext("reader_text"), _ext("terms")

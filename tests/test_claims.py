@@ -6,13 +6,14 @@ metrics file written here, so the checks run in seconds without a Jupyter Book b
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 import sys
 from pathlib import Path
 
 import pytest
+
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 EXT = ROOT / "_ext"
@@ -27,17 +28,11 @@ It drew :metric:`improved10_digits` digits.
 
 
 def _declarations():
-    spec = importlib.util.spec_from_file_location("claims_declared", EXT / "claims.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(EXT / "claims.py", "claims_declared")
 
 
 def _module(name):
-    spec = importlib.util.spec_from_file_location(name, EXT / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(EXT / f"{name}.py", name)
 
 
 def build(tmp_path, metrics, monkeypatch, run=None, page=PAGE, second=None):

@@ -1,5 +1,4 @@
 """Listing 11 (the convolutional GAN) and experiments.conv_gan: the classes do what the chapter says."""
-import json
 import os
 import subprocess
 import sys

@@ -2,11 +2,12 @@
 at a time (the fast engine's home), a GPU for the mini-batch models. Tested with a fake CUDA."""
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
 import pytest
+
+from script_module import load_script
 import torch
 
 from gankit import cli, device
@@ -66,10 +67,7 @@ def test_a_listing_run_says_where_it_trains_and_why(fake_cuda, monkeypatch, tmp_
 @pytest.fixture(scope="module")
 def bench():
     """bench/bench_devices.py, loaded as a module."""
-    spec = importlib.util.spec_from_file_location("bench_devices", ROOT / "bench" / "bench_devices.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "bench" / "bench_devices.py", "bench_devices")
 
 
 def test_the_bench_table_marks_whether_auto_took_the_fastest_column(bench):

@@ -28,6 +28,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from script_module import load_script
 import torch
 
 import gankit
@@ -78,19 +80,13 @@ def assert_one_clear_line(code: int, stderr: str, expected_code: int, *words: st
         assert word in lines[0], (word, lines[0])
 
 
-def load_script(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
 
 @pytest.fixture(scope="module")
 def scripts():
     """The tools' entry points: make figures and the benchmark, imported (not run)."""
     os.environ.setdefault("TQDM_DISABLE", "")  # the benchmark sets it only when unset
-    return {"make_figures": load_script("make_figures", ROOT / "tools" / "make_figures.py"),
-            "bench": load_script("bench_training", ROOT / "bench" / "bench_training.py")}
+    return {"make_figures": load_script(ROOT / "tools" / "make_figures.py", "make_figures"),
+            "bench": load_script(ROOT / "bench" / "bench_training.py", "bench_training")}
 
 
 def listing_main(argv):
@@ -681,7 +677,7 @@ def test_browser_resolves_no_host_but_127_0_0_1(tmp_path, browser):
 
 # ====================================================================== routes, quoting, encodings, modes
 def build_book_script():
-    return load_script("build_book", ROOT / "tools" / "build_book.py")
+    return load_script(ROOT / "tools" / "build_book.py", "build_book")
 
 
 def run_build_book(module, argv):
@@ -712,7 +708,7 @@ def test_the_book_of_a_readers_run_is_laid_out_and_built(tmp_path, monkeypatch):
     assert (site / "_config.yml").read_bytes() == (ROOT / "_config.yml").read_bytes()
     assert (site / paths.FIGURES / "2-62.png").read_bytes() == b"the run's own figure"  # the run's, over the book's
     assert (site / "book" / "chapter_2_3_2.md").is_file() and not (site / "stale").exists()
-    assert "make book" not in err and f"the book of run builtin4000-seed0" in out
+    assert "make book" not in err and "the book of run builtin4000-seed0" in out
 
 
 @pytest.mark.parametrize("how", ["dot-dot", "absolute", "nested", "link"])

@@ -7,18 +7,18 @@ which the vector twin embeds. Each figure's code is run here on small made-up da
 committed results), and each committed PNG carries the record of its texts that
 ``save_figure`` wrote when it was drawn.
 """
-import importlib.util
 import json
 import re
 import shutil
 import subprocess
-import sys
 import types
 from pathlib import Path
 
 import matplotlib
 import numpy as np
 import pytest
+
+from script_module import load_script
 import torch
 from PIL import Image
 
@@ -36,12 +36,6 @@ EXPECTED = list(catalog.FIGURES)
 # again (make figures with the reference checkpoints; make conv-gan for 2-72): name -> why not yet.
 # A strict xfail: once they are drawn again the test passes, fails as XPASS, and this list goes.
 NOT_YET_REDRAWN: dict[str, str] = {}
-
-def load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_every_committed_figure_is_registered():
@@ -76,7 +70,7 @@ def test_loss_plot_shows_every_record():
 # ------------------------------------------------------------------ the page and the font
 def test_the_page_is_the_print_editions():
     """gankit.figures' page is the print edition's: its text block and the height LaTeX prints at 100%."""
-    edition = load("print_edition", ROOT / "_ext" / "print_edition.py")
+    edition = load_script(ROOT / "_ext" / "print_edition.py", "print_edition")
     width = edition.PAPER_MM[0] - edition.MARGIN_MM["left"] - edition.MARGIN_MM["right"]
     height = edition.PAPER_MM[1] - edition.MARGIN_MM["top"] - edition.MARGIN_MM["bottom"]
     assert figures.TEXT_WIDTH_MM == width
@@ -92,7 +86,7 @@ def test_the_project_font_is_registered_and_covers_common_chinese():
     found = font_manager.findfont(font_manager.FontProperties(family=figures.FONT_FAMILY), fallback_to_default=False)
     assert Path(found) == figures.FONT_FILE, "matplotlib draws the figures with another font"
     assert matplotlib.rcParams["font.family"] == [figures.FONT_FAMILY]
-    make_font = load("make_font", ROOT / "tools" / "make_font.py")
+    make_font = load_script(ROOT / "tools" / "make_font.py", "make_font")
     missing = make_font.characters() - figures.font_characters()
     assert not missing, f"tools/make_font.py covers {len(missing)} characters the font lacks: rebuild it"
     assert len(figures.font_characters()) >= 3755 + 95, "GB 2312 level 1 and ASCII at least"
@@ -266,6 +260,6 @@ def test_the_figure_text_uses_the_book_s_terms(drawn):
     assert any("判别器" in t for t in texts) and any("轮次" in t for t in texts)
     assert not any(re.search(r"鉴别器|噪音|随机种子|\bepochs?\b|\bseed\b", t) for t in texts)
     if terms_file.is_file():
-        terms = load("terms", terms_file).TERMS
+        terms = load_script(terms_file, "terms").TERMS
         wrong = [(t, term) for t in texts for term, variants in terms.items() for v in variants if re.search(v, t)]
         assert not wrong, wrong

@@ -1,11 +1,12 @@
 """make figures skips a stage whose inputs are those its last run ended with: what those inputs are."""
 from __future__ import annotations
 
-import importlib.util
 import os
 from pathlib import Path
 
 import pytest
+
+from script_module import load_script
 
 from gankit import paths
 
@@ -14,9 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture
 def make_figures(monkeypatch, tmp_path):
-    spec = importlib.util.spec_from_file_location("make_figures_cache", ROOT / "tools" / "make_figures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    module = load_script(ROOT / "tools" / "make_figures.py", "make_figures_cache")
     checkpoints = tmp_path / "checkpoints"
     (checkpoints / "gan-x").mkdir(parents=True)
     (checkpoints / "gan-x" / "epoch01.pt").write_bytes(b"weights")

@@ -3,13 +3,14 @@
 The edits a reader makes to the printed listings are made here in a copy of the
 listing file (same file name, in a temporary folder), loaded as a module of its own.
 """
-import importlib.util
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from script_module import load_script
 import torch
 
 import gankit
@@ -33,10 +34,7 @@ def edited(tmp_path, listing: str, old: str, new: str):
     folder.mkdir()
     path = folder / listing
     path.write_text(source.replace(old, new, 1), encoding="utf-8")
-    spec = importlib.util.spec_from_file_location(f"edited_{listing[:-3]}_{folder.name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(path, f"edited_{listing[:-3]}_{folder.name}")
 
 
 @pytest.fixture(scope="module")

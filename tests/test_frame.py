@@ -10,12 +10,13 @@ in one weight. Shares the session's book build, server and Chromium (tests/conft
 """
 from __future__ import annotations
 
-import importlib.util
 import re
 import urllib.parse
 from pathlib import Path
 
 import pytest
+
+from script_module import load_script
 
 from test_book import CHAPTER, PageVisit
 
@@ -29,10 +30,7 @@ ALLOWED_WORDS = {"Ctrl", "PDF"}
 
 
 def _load(name):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "_ext" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "_ext" / f"{name}.py", name)
 
 
 book_frame = _load("book_frame")

@@ -1,12 +1,11 @@
 """The book's manifest declares every model once; the tools, the experiments and the listings' runs read it."""
-import importlib.util
 import re
-import sys
 from pathlib import Path
 
 import manifest
 from gankit import catalog
 from gankit.training import run_prefix
+from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ROOT / "codes"
@@ -14,11 +13,7 @@ TOML = CODES / "manifest.toml"
 
 
 def load_tool(name: str):
-    spec = importlib.util.spec_from_file_location(f"manifest_test_{name}", ROOT / "tools" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "tools" / f"{name}.py", f"manifest_test_{name}", register=True)
 
 
 def project_files() -> list[Path]:

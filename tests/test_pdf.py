@@ -20,7 +20,6 @@ not installed (the Debian packages are in .ci/run).
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import os
 import re
 import shutil
@@ -30,6 +29,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+from script_module import load_script
 from PIL import Image
 
 from gankit import catalog
@@ -44,15 +45,9 @@ INK = 200  # grey level (0 black .. 255 white) below which a rendered pixel coun
 TOLERANCE_MM = 0.6  # anti-aliasing at the edge of the text block
 
 
-def load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
-
-make_pdf = load("make_pdf", ROOT / "tools" / "make_pdf.py")
-print_edition = load("print_edition", ROOT / "_ext" / "print_edition.py")
+make_pdf = load_script(ROOT / "tools" / "make_pdf.py", "make_pdf")
+print_edition = load_script(ROOT / "_ext" / "print_edition.py", "print_edition")
 
 NEEDS_TEX = pytest.mark.skipif(
     shutil.which("xelatex") is None or shutil.which("latexmk") is None,

@@ -1,9 +1,10 @@
 """experiments.samples (make samples): n samples of any trained generator of the book as a .npy file."""
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from script_module import load_script
 
 import chapter_2_3_2_11 as L11
 from chapter_2_3_2_09 import generate_normal_noise
@@ -53,9 +54,7 @@ def test_without_a_model_lists_every_name_one_a_line_conv_gan_last(capsys):
 
 
 def test_reference_epochs_are_those_make_figures_trains():
-    spec = importlib.util.spec_from_file_location("make_figures", ROOT / "tools" / "make_figures.py")
-    make_figures = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(make_figures)
+    make_figures = load_script(ROOT / "tools" / "make_figures.py", "make_figures")
     import manifest
 
     prefix = {m.listing: m.run for m in manifest.GANS.values()}

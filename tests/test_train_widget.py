@@ -29,15 +29,15 @@ from __future__ import annotations
 import functools
 import gzip
 import hashlib
-import importlib.util
 import json
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from script_module import load_script
 import torch
 from torch import nn
 
@@ -53,11 +53,7 @@ IMPROVED = dict.fromkeys(SWITCHES, True)  # listing 09's improved GAN
 
 @functools.cache
 def builder():
-    spec = importlib.util.spec_from_file_location("build_train_widget", ROOT / "tools" / "build_train_widget.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "tools" / "build_train_widget.py", "build_train_widget", register=True)
 
 
 # ------------------------------------------------------------------ no browser

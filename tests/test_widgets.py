@@ -29,16 +29,16 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.util
 import json
 import os
 import re
 import shutil
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+from script_module import load_script
 import torch
 
 from test_book import CHAPTER, PageVisit
@@ -57,11 +57,7 @@ COLOUR_STEP = 1 / 256  # the colour map has 256 colours for pixel values 0..1
 
 @functools.cache
 def exporter():
-    spec = importlib.util.spec_from_file_location("export_generators", ROOT / "tools" / "export_generators.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclass looks its module up there
-    spec.loader.exec_module(module)
-    return module
+    return load_script(ROOT / "tools" / "export_generators.py", "export_generators", register=True)
 
 
 def manifest() -> dict:

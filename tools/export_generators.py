@@ -52,7 +52,7 @@ import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 
 import manifest  # noqa: E402
-from gankit import CheckpointError, Checkpoints, RunName, load_mnist, paths, settings  # noqa: E402
+from gankit import Checkpoints, RunName, load_mnist, paths, settings  # noqa: E402
 from gankit.cli import CLEAR_ERRORS  # noqa: E402
 from gankit.console import safe_output  # noqa: E402
 from gankit.storage import StorageError, atomic_write_bytes, folder_mode, read_memory, write_json  # noqa: E402

@@ -1,0 +1,47 @@
+"""bench/profile_conv_step.py times listing 11's own step, and its rows remove what they name."""
+from pathlib import Path
+
+import torch
+from torch.nn.utils import parametrize
+
+import chapter_2_3_2_10 as L10
+from chapter_2_3_2_02 import MnistDataset
+from script_module import load_script
+
+ROOT = Path(__file__).resolve().parents[1]
+BATCH = 32  # one mini-batch of listing 11
+
+
+def profile():
+    return load_script(ROOT / "bench" / "profile_conv_step.py", "profile_conv_step")
+
+
+def _weights(*models):
+    return torch.cat([p.detach().flatten() for m in models for p in m.state_dict().values()
+                      if p.is_floating_point()])
+
+
+def test_the_profiled_step_is_the_listings_step():
+    bench = profile()
+    dataset = MnistDataset("builtin", BATCH)  # one epoch of listing 10's loop = one mini-batch
+    D, G = bench.make_models()
+    torch.manual_seed(1)
+    L10.train_gan_batches(D, G, dataset, BATCH)
+    D2, G2 = bench.make_models()
+    torch.manual_seed(1)
+    bench.one_step(D2, G2, dataset.images, torch.randperm(len(dataset)))
+    assert torch.equal(_weights(D.model, G.model, G.average), _weights(D2.model, G2.model, G2.average))
+
+
+def test_each_row_removes_what_it_names():
+    bench = profile()
+    D, G = bench.make_models()
+    assert any(parametrize.is_parametrized(m) for m in D.model)
+    bench.without_spectral_norm(D)
+    assert not any(parametrize.is_parametrized(m) for m in D.model)
+    bench.without_batch_norm(G)
+    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in G.model)
+    images = MnistDataset("builtin", BATCH).images
+    before = _weights(G.average)
+    bench.one_step(D, G, images, torch.arange(BATCH), update_average=False)
+    assert torch.equal(before, _weights(G.average))  # the moving average left alone
