@@ -256,3 +256,45 @@ def test_committed_results_are_complete_and_make_the_tables():
     tables = ROOT / "results" / "tables"
     assert (tables / X.TABLE_FILE).read_text(encoding="utf-8") == X.results_table(data)
     assert (tables / X.GOAL_FILE).read_text(encoding="utf-8") == X.goal_table(data)
+
+
+def test_each_ingredient_run_takes_out_what_it_names():
+    """The ingredient-removal arms differ from listing 11 in exactly the ingredient they name."""
+    def adam_lr(model):
+        return model.optimiser.param_groups[0]["lr"]
+
+    D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    no_sn = X.NoSpectralNormDiscriminator()
+    assert not any(parametrize.is_parametrized(m) for m in no_sn.model)
+    assert len(no_sn.optimiser.param_groups[0]["params"]) == len(list(D.parameters()))
+    bce = X.BCEConvDiscriminator()
+    assert isinstance(bce.loss_function, nn.BCELoss) and isinstance(bce.model[-1], nn.Sigmoid)
+    assert adam_lr(bce) == adam_lr(D) and any(parametrize.is_parametrized(m) for m in bce.model)
+    assert adam_lr(X.OneRateDiscriminator()) == adam_lr(G) != adam_lr(D)
+    no_bn = X.NoBatchNormGenerator()
+    assert not any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in no_bn.model)
+    assert no_bn.average.module is not G.model and len(no_bn.model) == len(G.model) - 2
+    assert {id(p) for p in no_bn.optimiser.param_groups[0]["params"]} == {id(p) for p in no_bn.model.parameters()}
+    dcgan_D, dcgan_G = X.DCGANDiscriminator(), X.DCGANGenerator()
+    assert not any(parametrize.is_parametrized(m) for m in dcgan_D.model)
+    assert isinstance(dcgan_D.loss_function, nn.BCELoss)
+    assert adam_lr(dcgan_D) == adam_lr(dcgan_G) == X.DCGAN_LEARNING_RATE
+    arms = {a.name: a for a in X.INGREDIENTS}
+    assert arms["conv-dcgan"].draws == "" and all(a.draws == "average" for n, a in arms.items() if n != "conv-dcgan")
+    assert len({a.prefix for a in X.INGREDIENTS} | {X.CONV_GAN.prefix}) == len(X.INGREDIENTS) + 1
+
+
+def test_the_ingredient_table_compares_the_same_seeds():
+    data = fake_results(is_=8.0)
+    card = data["runs"][0]["scores"][str(data["runs"][0]["epochs"])]
+    data["groups"]["ingredients"] = {"arms": [a.name for a in X.INGREDIENTS], "seeds": [0], "epochs": 8,
+                                     "complete": True, "runs_done": 1, "runs_planned": 5}
+    data["runs"].append({"arm": "conv-no-sn", "seed": 0, "epochs": 8, "cpu_seconds": 500.0,
+                         "scores": {"8": dict(card, inception_score=3.0)}})
+    table = X.ingredients_table(data)
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()
+            if line.startswith("| ") and "配方" not in line]
+    # listing 11, without the average, without spectral norm: seed 0 only in every row
+    assert [r[0] for r in rows] == ["清单 11（全部成分）", "去掉权重的滑动平均", "去掉谱归一化"]
+    assert [r[1] for r in rows] == ["0", "0", "0"]
+    assert [r[4] for r in rows] == ["8.00", "7.00", "3.00"] and rows[2][-1] == "5/6"

@@ -15,11 +15,18 @@ listing 11 and notebook 5 load):
 - ``longer``: 随机数种子 0 trained on (the same run, resumed) to ``longer_epochs``,
   scored every 2 epochs: how much CPU time the IS goal needs when the budget
   does not reach it.
+- ``ingredients``: listing 11 with one ingredient taken out at a time (spectral
+  normalisation, batch normalisation, the hinge loss, the two learning rates),
+  and a plain DCGAN (Radford et al. 2016: BCE, one learning rate, no spectral
+  normalisation, G itself scored), same epochs; with ``without-average`` (the
+  moving average taken out) the ingredient-removal table: what the goals become
+  without each ingredient.
 
 Command line (``make conv-gan``)::
 
     PYTHONPATH=codes python -m experiments.conv_gan [--data DATA] [--workers 1]
     PYTHONPATH=codes python -m experiments.conv_gan --groups seeds without-average   # the budget only
+    PYTHONPATH=codes python -m experiments.conv_gan --groups ingredients   # one ingredient out at a time
     PYTHONPATH=codes python -m experiments.conv_gan --quick      # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.conv_gan --tables     # only tables, figures and numbers
 
@@ -37,6 +44,8 @@ import statistics
 import sys
 
 import torch
+from torch import nn
+from torch.nn.utils import parametrize
 
 import gankit
 import chapter_2_3_2_11 as L11
@@ -54,6 +63,7 @@ from .models import BATCHES, Arm, book_arm
 NAME = "conv_gan"
 TABLE_FILE = "conv_gan.md"
 GOAL_FILE = "conv_gan_goal.md"
+INGREDIENTS_FILE = "conv_gan_ingredients.md"
 NOISE_SIZE = 100
 
 # The goal of section 9, for 3 随机数种子 with 5,000 samples each.
@@ -63,9 +73,10 @@ GOAL = {"min_share": 0.05,  # every digit at least 5% of the samples, in every s
         "cpu_seconds": 600.0}  # training CPU time of one run, one thread, in every seed
 
 FULL = {"seeds": [0, 1, 2], "epochs": L11.EPOCHS, "longer_seeds": [0], "longer_epochs": 16,
-        "limit": None, "samples": 5000}
-QUICK = {"seeds": [0], "epochs": 1, "longer_seeds": [0], "longer_epochs": 2, "limit": 128, "samples": 200,
-         "data": "builtin"}
+        "ingredient_seeds": [0, 1, 2], "limit": None, "samples": 5000}
+QUICK = {"seeds": [0], "epochs": 1, "longer_seeds": [0], "longer_epochs": 2, "ingredient_seeds": [0],
+         "limit": 128, "samples": 200, "data": "builtin"}
+DCGAN_LEARNING_RATE = 0.0002  # Radford et al. 2016: both networks, Adam betas (0.5, 0.999)
 TABLE_METRICS = ["min_share", "kl_uniform", "inception_score", "fid", "recall", "coverage", "memorised_share"]
 SOURCES = "Radford et al. 2016; Lim & Ye 2017; Miyato et al. 2018; Heusel et al. 2017; Yazici et al. 2019"
 
@@ -76,7 +87,90 @@ CONV_GAN = book_arm(BOOK_MODEL, BOOK_MODEL.name, "convolutional GAN (listing 11)
 WITHOUT_AVERAGE = Arm("conv-gan-raw", "the same runs, G itself scored (no moving average)",
                       "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise,
                       NOISE_SIZE, BOOK_MODEL.run, BATCHES, SOURCES, cost=0.1, batch_size=L11.BATCH_SIZE)
-ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE)}
+
+
+# ------------------------------------------------------------------ one ingredient out at a time
+def _adam(params, lr):
+    return torch.optim.Adam(params, lr=lr, betas=L11.BETAS)
+
+
+class NoSpectralNormDiscriminator(L11.ConvDiscriminator):
+    """Listing 11's D without spectral normalisation (each layer keeps its initial weights)."""
+
+    def __init__(self):
+        super().__init__()
+        for layer in self.model:
+            if parametrize.is_parametrized(layer):
+                parametrize.remove_parametrizations(layer, "weight", leave_parametrized=False)
+        self.optimiser = _adam(self.parameters(), L11.D_LEARNING_RATE)
+
+
+class BCEConvDiscriminator(L11.ConvDiscriminator):
+    """Listing 11's D scored by Sigmoid and BCELoss (listing 09's loss) instead of the hinge loss."""
+
+    def __init__(self):
+        super().__init__()
+        self.model.append(nn.Sigmoid())
+        self.loss_function = nn.BCELoss()
+
+
+class OneRateDiscriminator(L11.ConvDiscriminator):
+    """Listing 11's D with G's learning rate: one time scale."""
+
+    def __init__(self):
+        super().__init__()
+        self.optimiser = _adam(self.parameters(), L11.G_LEARNING_RATE)
+
+
+class NoBatchNormGenerator(L11.ConvGenerator):
+    """Listing 11's G without batch normalisation."""
+
+    def __init__(self):
+        super().__init__()
+        self.model = nn.Sequential(*[m for m in self.model
+                                     if not isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d))])
+        self.optimiser = _adam(self.model.parameters(), L11.G_LEARNING_RATE)
+        self.average = torch.optim.swa_utils.AveragedModel(
+            self.model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(L11.EMA_DECAY))
+
+
+class DCGANDiscriminator(NoSpectralNormDiscriminator):
+    """A plain DCGAN's D: no spectral normalisation, Sigmoid and BCELoss, DCGAN's learning rate."""
+
+    def __init__(self):
+        super().__init__()
+        self.model.append(nn.Sigmoid())
+        self.loss_function = nn.BCELoss()
+        self.optimiser = _adam(self.parameters(), DCGAN_LEARNING_RATE)
+
+
+class DCGANGenerator(L11.ConvGenerator):
+    """A plain DCGAN's G: listing 11's network and DCGAN's learning rate (scored itself, no average)."""
+
+    def __init__(self):
+        super().__init__()
+        self.optimiser = _adam(self.model.parameters(), DCGAN_LEARNING_RATE)
+
+
+def _ingredient(name, label, label_zh, D, G, draws="average"):
+    return Arm(f"conv-{name}", label, label_zh, D, G, generate_normal_noise, NOISE_SIZE, f"conv-gan-{name}",
+               BATCHES, SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE, draws=draws)
+
+
+INGREDIENTS = [
+    _ingredient("no-sn", "listing 11 without spectral norm", "去掉谱归一化", NoSpectralNormDiscriminator,
+                L11.ConvGenerator),
+    _ingredient("no-bn", "listing 11 without batch norm in G", "去掉批归一化", L11.ConvDiscriminator,
+                NoBatchNormGenerator),
+    _ingredient("bce", "listing 11 with Sigmoid + BCELoss instead of the hinge loss", "合页损失换成 BCELoss",
+                BCEConvDiscriminator, L11.ConvGenerator),
+    _ingredient("one-rate", "listing 11 with one learning rate (G's) for both", "两个学习率换成一个",
+                OneRateDiscriminator, L11.ConvGenerator),
+    _ingredient("dcgan", "plain DCGAN: BCE, one learning rate 2e-4, no spectral norm, G scored",
+                "朴素 DCGAN", DCGANDiscriminator, DCGANGenerator,
+                draws=""),
+]
+ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS)}
 
 
 def groups(budget: dict) -> dict:
@@ -86,7 +180,9 @@ def groups(budget: dict) -> dict:
             "without-average": {"arms": [WITHOUT_AVERAGE.name], "seeds": budget["seeds"], "epochs": epochs,
                                 "score_epochs": [epochs]},
             "longer": {"arms": [CONV_GAN.name], "seeds": budget["longer_seeds"], "epochs": longer,
-                       "score_epochs": sorted(set(range(2, longer + 1, 2)) | {longer})}}
+                       "score_epochs": sorted(set(range(2, longer + 1, 2)) | {longer})},
+            "ingredients": {"arms": [a.name for a in INGREDIENTS], "seeds": budget["ingredient_seeds"],
+                            "epochs": epochs, "score_epochs": [epochs]}}
 
 
 EXPERIMENT = grid.Experiment(NAME, ARMS, FULL, QUICK, groups)
@@ -219,6 +315,41 @@ def goal_table(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def ingredients_table(data: dict) -> str:
+    """Listing 11, then listing 11 without each ingredient, then a plain DCGAN: the goals each reaches."""
+    noisy, real = _noisy_fid(data), _real_memorised(data)
+    seeds = {r["seed"] for r in grid.group_runs(data, "ingredients")}
+    rows = []
+    for label, runs in [("清单 11（全部成分）", grid.group_runs(data, "seeds")),
+                        ("去掉权重的滑动平均", grid.group_runs(data, "without-average")),
+                        *[(a.label_zh, [r for r in grid.group_runs(data, "ingredients") if r["arm"] == a.name])
+                          for a in INGREDIENTS]]:
+        runs = [r for r in runs if r["seed"] in seeds]  # the same seeds in every row
+        if not runs:
+            continue
+        cards, checks = [last_card(r) for r in runs], goal_checks(runs, noisy, real)
+        cpus = [r.get("cpu_seconds") for r in runs]
+        rows.append([label, ", ".join(str(r["seed"]) for r in runs), f"{min(c['min_share'] for c in cards):.3f}",
+                     f"{max(c['kl_uniform'] for c in cards):.3f}",
+                     f"{statistics.fmean(c['inception_score'] for c in cards):.2f}",
+                     f"{max(c['fid'] for c in cards):.1f}", f"{max(c['memorised_share'] for c in cards):.3f}",
+                     "–" if None in cpus else f"{max(cpus):.0f}",
+                     f"{sum(v for k, v in checks.items() if k != 'all')}/{len(checks) - 1}"])
+    header = ["配方", "随机数种子", "最少数字占比（最小）", "KL（最大）", "IS（均值）", "FID（最大）",
+              "记忆比例（最大）", "训练 CPU 秒（最多）", "达到的目标"]
+    g = data["groups"]["ingredients"]
+    note = (f"每行训练 {g['epochs']} 个轮次，与清单 11 相同的随机数种子和打分（每次 "
+            f"{data.get('settings', {}).get('samples', 0):,} 个样本）；一次只去掉一种成分，其余不变。"
+            "“去掉权重的滑动平均”是清单 11 的同一次训练、给生成器 `G` 本身打分。“朴素 DCGAN”同时去掉谱归一化、"
+            f"合页损失（换成 BCELoss）和两个学习率（两个网络都用 {DCGAN_LEARNING_RATE}），也给 `G` 本身打分。"
+            f"6 项目标：每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，FID 低于加噪真实图像锚点，"
+            f"IS 均值 ≥ {GOAL['inception_score']}，记忆比例不高于真实测试图像，"
+            f"训练 CPU 时间 ≤ {GOAL['cpu_seconds']:.0f} 秒。")
+    if not g.get("complete", True):
+        note += f"**运行尚未完成**：已完成 {g['runs_done']}/{g['runs_planned']} 次训练，表中只含已完成的种子。"
+    return markdown(header, rows, 1) + "\n\n" + note + "\n"
+
+
 # ------------------------------------------------------------------ numbers for the text
 def longer_numbers(points: list[dict], budget_epochs: int) -> dict:
     """The longer run after the budget's last epoch: how fast IS still rises per budget of CPU time,
@@ -287,8 +418,8 @@ def chapter_numbers(data: dict) -> dict:
 
 def write_outputs(data: dict, results_dir, table_dir) -> list:
     """The two tables and the numbers the chapter quotes, all from conv_gan.json."""
-    written = grid.write_tables(data, {TABLE_FILE: (results_table, "seeds"), GOAL_FILE: (goal_table, "seeds")},
-                                table_dir)
+    written = grid.write_tables(data, {TABLE_FILE: (results_table, "seeds"), GOAL_FILE: (goal_table, "seeds"),
+                                       INGREDIENTS_FILE: (ingredients_table, "ingredients")}, table_dir)
     if grid.group_runs(data, "seeds"):
         record_metrics(folder=results_dir, **chapter_numbers(data))
         written.append(results_dir / "chapter_metrics.json")
