@@ -298,3 +298,14 @@ def test_the_ingredient_table_compares_the_same_seeds():
     assert [r[0] for r in rows] == ["清单 11（全部成分）", "去掉权重的滑动平均", "去掉谱归一化"]
     assert [r[1] for r in rows] == ["0", "0", "0"]
     assert [r[4] for r in rows] == ["8.00", "7.00", "3.00"] and rows[2][-1] == "5/6"
+
+
+def test_the_ingredient_numbers_name_each_arm():
+    data = fake_results(is_=8.0)
+    card = data["runs"][0]["scores"]["8"]
+    data["groups"]["ingredients"] = {"arms": [a.name for a in X.INGREDIENTS], "seeds": [0], "epochs": 8}
+    data["runs"].append({"arm": "conv-one-rate", "seed": 0, "epochs": 8, "cpu_seconds": 500.0,
+                         "scores": {"8": dict(card, inception_score=3.0)}})
+    numbers = X.chapter_numbers(data)
+    assert numbers["conv_one_rate_is"] == 3.0 and numbers["conv_one_rate_goals_reached"] == 5
+    assert numbers["conv_one_rate_seeds_n"] == 1 and "conv_no_sn_is" not in numbers  # not run yet

@@ -413,6 +413,25 @@ def chapter_numbers(data: dict) -> dict:
     longer = grid.group_runs(data, "longer")
     if longer:
         out.update(longer_numbers(curve(longer[0]), out["conv_epochs"]))
+    out.update(ingredient_numbers(data))
+    return out
+
+
+def ingredient_numbers(data: dict) -> dict:
+    """Per ingredient-removal arm (``conv_no_sn_*``: the arm's name with underscores): the seeds it
+    ran, the goals it reached on them, its IS and FID; none while the group has no finished run."""
+    out, noisy, real = {}, _noisy_fid(data), _real_memorised(data)
+    ran = grid.group_runs(data, "ingredients")
+    for arm in INGREDIENTS:
+        runs = [r for r in ran if r["arm"] == arm.name]
+        if not runs:
+            continue
+        key, cards = arm.name.replace("-", "_"), [last_card(r) for r in runs]
+        checks = goal_checks(runs, noisy, real)
+        out.update({f"{key}_seeds_n": len(runs), f"{key}_goals_reached": sum(v for k, v in checks.items() if k != "all"),
+                    f"{key}_is": statistics.fmean(c["inception_score"] for c in cards),
+                    f"{key}_fid_max": max(c["fid"] for c in cards), f"{key}_min_share": min(c["min_share"] for c in cards),
+                    f"{key}_kl_max": max(c["kl_uniform"] for c in cards)})
     return out
 
 
