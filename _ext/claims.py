@@ -40,11 +40,11 @@ CLAIMS = [
     dict(name="gan1_d_loss_drops_first",
          says="第一个 GAN 的判别器损失先迅速降到接近 0",
          condition="gan1_d_loss_low < 0.05",
-         measured="判别器损失 200 个记录的滑动平均最低为 {gan1_d_loss_low}"),
+         measured="判别器损失 200 个记录的移动平均最低为 {gan1_d_loss_low}"),
     dict(name="gan1_d_loss_near_equilibrium",
-         says="判别器损失的滑动平均最高接近平衡值 0.25",
+         says="判别器损失的移动平均最高接近平衡值 0.25",
          condition="abs(gan1_d_loss_peak - 0.25) <= 0.05",
-         measured="判别器损失 200 个记录的滑动平均最高为 {gan1_d_loss_peak}"),
+         measured="判别器损失 200 个记录的移动平均最高为 {gan1_d_loss_peak}"),
     dict(name="gan1_d_loss_falls_again",
          says="判别器的损失之后再次降向 0",
          condition="gan1_d_loss_last < 0.1 and gan1_d_loss_last < gan1_d_loss_peak / 2",
@@ -52,11 +52,11 @@ CLAIMS = [
     dict(name="gan1_g_loss_high_first",
          says="起初生成器的损失很高",
          condition="gan1_g_loss_high > 0.5",
-         measured="生成器损失 200 个记录的滑动平均最高为 {gan1_g_loss_high}"),
+         measured="生成器损失 200 个记录的移动平均最高为 {gan1_g_loss_high}"),
     dict(name="gan1_g_loss_near_equilibrium",
          says="双方接近平衡时，生成器的损失降到 0.25 上方",
          condition="0.25 < gan1_g_loss_low < 0.45",
-         measured="生成器损失 200 个记录的滑动平均最低为 {gan1_g_loss_low}"),
+         measured="生成器损失 200 个记录的移动平均最低为 {gan1_g_loss_low}"),
     dict(name="gan1_g_loss_rises_again",
          says="随着判别器再次领先，生成器的损失又升高",
          condition="gan1_g_loss_last > gan1_g_loss_low + 0.2",
@@ -141,7 +141,7 @@ CLAIMS = [
     dict(name="improved_fid_far",
          says="改良 GAN 的 FID 远高于加噪声的锚点",
          condition="seeds_improved_fid > 2 * anchor_noisy_fid",
-         measured="改良 GAN 的 FID 为 {seeds_improved_fid:1}，加噪锚点为 {anchor_noisy_fid:1}"),
+         measured="改良 GAN 的 FID 为 {seeds_improved_fid:1}，加噪真实图像为 {anchor_noisy_fid:1}"),
     dict(name="improved_is_low",
          says="改良 GAN 的 IS 明显低于真实图像",
          condition="seeds_improved_is < anchor_real_is - 2",
@@ -212,10 +212,10 @@ CLAIMS = [
          measured="最少数字占比 {remedy_feature_matching_min_share}，FID {remedy_feature_matching_fid:1}"
                   "（加噪真实图像 {anchor_noisy_fid:1}）"),
     dict(name="spectral_norm_worse_images",
-         says="谱归一化的 FID 比改良 GAN 高，recall 不到改良 GAN 的一半",
+         says="谱归一化的 FID 比改良 GAN 高，召回率不到改良 GAN 的一半",
          condition="remedy_spectral_norm_fid > remedy_improved_fid "
                    "and remedy_spectral_norm_recall < remedy_improved_recall / 2",
-         measured="FID：谱归一化 {remedy_spectral_norm_fid:1}，改良 GAN {remedy_improved_fid:1}；recall："
+         measured="FID：谱归一化 {remedy_spectral_norm_fid:1}，改良 GAN {remedy_improved_fid:1}；召回率："
                   "谱归一化 {remedy_spectral_norm_recall}，改良 GAN {remedy_improved_recall}"),
     dict(name="pacgan_close_to_feature_matching",
          says="PacGAN 的 KL 与特征匹配接近，但最少的数字占比更低，FID 更高",
@@ -307,9 +307,9 @@ CLAIMS = [
          measured="IS 均值：滑动平均 {conv_is:2}，生成器本身 {conv_raw_is:2}；"
                   "IS 下降的随机数种子：{conv_average_is_lower_seeds}"),
     dict(name="conv_beats_remedies",
-         says="按各自的加噪锚点折算，卷积 GAN 的 FID 不到特征匹配的四分之一",
+         says="按各自的加噪真实图像折算，卷积 GAN 的 FID 不到特征匹配的四分之一",
          condition="conv_fid / conv_noisy_fid < remedy_feature_matching_fid / anchor_noisy_fid / 4",
-         measured="FID / 加噪锚点：卷积 GAN {conv_fid:1} / {conv_noisy_fid:1}，"
+         measured="FID / 加噪真实图像的 FID：卷积 GAN {conv_fid:1} / {conv_noisy_fid:1}，"
                   "特征匹配 {remedy_feature_matching_fid:1} / {anchor_noisy_fid:1}"),
     dict(name="conv_budget_larger",
          says="卷积 GAN 的训练预算大于小批量上的每种补救方法",
@@ -318,12 +318,12 @@ CLAIMS = [
     dict(name="conv_longer_fid_falls",
          says="加长训练后 FID 总体继续下降",
          condition="conv_longer_fid < conv_longer_start_fid",
-         measured="FID：第 {conv_longer_start_epoch} 轮 {conv_longer_start_fid:1}，第 {conv_longer_epochs} 轮 {conv_longer_fid:1}"),
+         measured="FID：第 {conv_longer_start_epoch} 个轮次 {conv_longer_start_fid:1}，第 {conv_longer_epochs} 个轮次 {conv_longer_fid:1}"),
     dict(name="conv_longer_is_short",
          says="预算之后 IS 上升得很慢（每 600 秒 CPU 时间不到 0.25），加长训练也没有达到 8.5",
          condition="not conv_longer_reaches_is and conv_longer_best_is < conv_goal_is"
                    " and 0 < conv_longer_is_per_budget < 0.25",
-         measured="IS：每 600 秒提高 {conv_longer_is_per_budget:2}；第 {conv_longer_epochs} 轮 {conv_longer_is:2}，"
+         measured="IS：每 600 秒提高 {conv_longer_is_per_budget:2}；第 {conv_longer_epochs} 个轮次 {conv_longer_is:2}，"
                   "最高 {conv_longer_best_is:2}"),
     dict(name="conv_longer_needs_budgets",
          says="即使保持预算之后的平均速度，达到 IS 8.5 也至少要预算的两倍以上",

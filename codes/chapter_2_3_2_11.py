@@ -12,7 +12,7 @@ BATCH_SIZE = 32  # 每个小批量的真实图像数
 D_LEARNING_RATE = 0.002  # 判别器的学习率是生成器的两倍（双时间尺度）
 G_LEARNING_RATE = 0.001  # 生成器的学习率
 BETAS = (0.5, 0.999)  # Adam 的两个动量系数（DCGAN 的取值）
-EMA_DECAY = 0.999  # 权重滑动平均：每步保留旧平均值的 99.9%
+EMA_DECAY = 0.999  # 指数滑动平均：每步保留旧平均值的 99.9%
 # 谱归一化：每次计算前，把一层的权重除以它的最大奇异值
 spectral_norm = nn.utils.parametrizations.spectral_norm
 
@@ -60,7 +60,7 @@ class ConvGenerator(Generator):
         )
         self.optimiser = torch.optim.Adam(self.model.parameters(),
                                           lr=G_LEARNING_RATE, betas=BETAS)
-        # 权重的滑动平均：另存一份网络，不参加训练，画图和打分都用它
+        # 权重的指数滑动平均：另存一份网络，不参加训练，画图和打分都用它
         self.average = AveragedModel(
             self.model, multi_avg_fn=get_ema_multi_avg_fn(EMA_DECAY))
 

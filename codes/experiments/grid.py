@@ -212,7 +212,7 @@ def run_grid(arms: dict, jobs: list[Job], cfg: Config, workers: int, save=None, 
 
 
 # ------------------------------------------------------------------ an experiment
-ANCHOR_LABELS_ZH = {"real": "锚点：真实测试图像", "noisy": "锚点：真实图像 + 高斯噪声 σ=0.2",
+ANCHOR_LABELS_ZH = {"real": "锚点：真实测试图像", "noisy": "锚点：加噪真实图像（σ=0.2）",
                     "blurred": "锚点：模糊的真实图像", "single_digit": "锚点：只有数字 1 的真实图像"}
 
 

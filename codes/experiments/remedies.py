@@ -166,7 +166,7 @@ def _remedy(name, label, label_zh, source, D, G, **kw) -> Arm:
 
 
 REMEDIES = {r.name: r for r in [
-    _remedy("minibatch", "mini-batches of 64, Adam lr 4e-4", "小批量训练（64 张，lr 4e-4）",
+    _remedy("minibatch", "mini-batches of 64, Adam lr 4e-4", "小批量训练（64 张，学习率 4e-4）",
             "Goodfellow et al. 2014", BatchDiscriminator, BatchGenerator),
     _remedy("pacgan2", "+ PacGAN, D judges 2 images at once", "+ PacGAN 打包 2 张",
             "Lin et al. 2018", PackedDiscriminator, BatchGenerator),
@@ -179,7 +179,7 @@ REMEDIES = {r.name: r for r in [
             "Salimans et al. 2016", LabelSmoothingDiscriminator, BatchGenerator),
     _remedy("spectral-norm", "+ spectral normalisation in D", "+ 判别器谱归一化",
             "Miyato et al. 2018", SpectralNormDiscriminator, BatchGenerator),
-    _remedy("ttur", "+ two time-scales (D lr 4e-4, G lr 1e-4)", "+ 双时间尺度（D 4e-4，G 1e-4）",
+    _remedy("ttur", "+ two time-scales (D lr 4e-4, G lr 1e-4)", "+ 双时间尺度（学习率：判别器 4e-4，生成器 1e-4）",
             "Heusel et al. 2017", TTURDiscriminator, TTURGenerator),
 ]}
 
@@ -287,7 +287,7 @@ def analyse(data: dict, base: dict) -> dict:
 
 
 # ------------------------------------------------------------------ the table
-BASELINE_LABELS = {FIRST_GAN.name: "第一个 GAN（清单 08，逐个样本）", IMPROVED_GAN.name: "改良 GAN（清单 09，逐个样本）"}
+BASELINE_LABELS = {FIRST_GAN.name: "第一个 GAN（代码清单 08，逐个样本）", IMPROVED_GAN.name: "改良 GAN（代码清单 09，逐个样本）"}
 
 
 def _budget_cell(runs: list[dict]) -> str:
@@ -381,7 +381,7 @@ def compact_table(data: dict, base: dict) -> str:
     note = (f"数据：{_data_text(data.get('settings', {}))}。多个种子时为均值 ± 标准差。“崩溃”的标准与上文相同；"
             f"目标共 5 条：每个种子里每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，"
             f"IS ≥ {GOAL['inception_score']:.0f}，FID 低于加噪真实图像，记忆比例不高于真实测试图像。"
-            "“最佳”是离目标差距最小的方法。完整的评分卡（IS、recall、coverage、记忆比例、CPU 时间）"
+            "“最佳”是离目标差距最小的方法。完整的评分卡（IS、召回率、覆盖率、记忆比例、CPU 时间）"
             "见配套的 Notebook 4。")
     return markdown(header, rows, 2) + "\n\n" + note + "\n"
 
