@@ -62,9 +62,10 @@ CLAIMS = [
          condition="gan1_g_loss_last > gan1_g_loss_low + 0.2",
          measured="最低 {gan1_g_loss_low}，最后 1,000 个记录的平均值 {gan1_g_loss_last}"),
     dict(name="gan_collapsed_after_one_epoch",
-         says="第一个 GAN 训练 1 个轮次后，每个随机数种子都已崩溃",
-         condition="seeds_gan_collapsed_first == seeds_gan_runs",
-         measured="{seeds_gan_runs} 个随机数种子中，第 1 个轮次后崩溃的有 {seeds_gan_collapsed_first} 个"),
+         says="第一个 GAN 训练 1 个轮次后，每个随机数种子都只画一种数字",
+         condition="seeds_gan_collapsed_first == seeds_gan_runs and seeds_gan_min_top_share_first >= 0.9",
+         measured="{seeds_gan_runs} 个随机数种子中，第 1 个轮次后崩溃的有 {seeds_gan_collapsed_first} 个；"
+                  "画得最多的数字的占比最低为 {seeds_gan_min_top_share_first:%1}"),
     dict(name="gan10_one_digit",
          says="训练 10 个轮次后，第一个 GAN 的图像看上去都是同一个数字",
          condition="gan10_top_share >= 0.9",

@@ -24,7 +24,7 @@ if __name__ == "__main__":
     D = Discriminator()
     for epoch in run.epochs(D):
         train_on_real_and_noise(D, mnist_dataset)
-    D.plot_progress(reference=None)  # 只训练判别器：损失应降到 0，没有平衡值
+    gankit.plot_loss(D.progress, title="判别器")  # 只训练判别器：没有平衡值线
     run.save_figure("2-57")
     # 训练后的判别器：真实图像的输出应接近 1，随机图像的输出应接近 0
     with torch.no_grad():

@@ -32,7 +32,9 @@ def _declarations():
 
 
 def _module(name):
-    return load_script(EXT / f"{name}.py", name)
+    if str(EXT) not in sys.path:  # chapter_claims imports chapter_metrics, as Sphinx loads them
+        sys.path.insert(0, str(EXT))
+    return load_script(EXT / f"{name}.py", name, register=True)
 
 
 def build(tmp_path, metrics, monkeypatch, run=None, page=PAGE, second=None):

@@ -153,10 +153,22 @@ def pretrain(env: dict, retrain: bool, times: dict) -> None:
             last_counts, last_print = counts, time.perf_counter()
 
 
+class NotebookError(RuntimeError):
+    """A cell of a notebook ended in an error (also one that ``%run`` caught and printed)."""
+
+
+def notebook_errors(nb) -> list[str]:
+    """'cell N: ExceptionName: message' for each error output of an executed notebook."""
+    return [f"cell {i}: {o.get('ename', 'error')}: {o.get('evalue', '')}"
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
 def execute(notebook: Path, out: Path, env: dict) -> None:
     """Run ``notebook`` (in book/, where its %run paths point) and write it with its outputs to ``out``."""
     import nbformat
     from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(notebook, as_version=4)
     old = dict(os.environ)
@@ -164,12 +176,17 @@ def execute(notebook: Path, out: Path, env: dict) -> None:
     try:
         NotebookClient(nb, timeout=None, kernel_name="python3",
                        resources={"metadata": {"path": str(notebook.parent)}}).execute()
+    except CellExecutionError as err:
+        raise NotebookError(f"{notebook.name}: {err.ename}: {err.evalue}; the notebook was not written") from None
     finally:
         os.environ.clear()
         os.environ.update(old)
     for cell in nb.cells:  # progress bars and warnings (stderr) show while running, not in the book
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
+    failed = notebook_errors(nb)
+    if failed:  # %run shows a listing's exception as an output without failing the cell: never store it
+        raise NotebookError(f"{notebook.name}: {failed[0]}; the notebook was not written")
     out.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out)
 
@@ -255,7 +272,12 @@ def main() -> int:
         estimate = f" (last time {minutes(times[name])})" if name in times else ""
         print(f"notebook: running book/{name}{estimate}", flush=True)
         t0 = time.perf_counter()
-        execute(ROOT / "book" / name, paths.notebook_dir(run) / name, env)
+        try:
+            execute(ROOT / "book" / name, paths.notebook_dir(run) / name, env)
+        except NotebookError as err:
+            print(f"error: {err}. Fix the code it runs, then run make figures again.", file=sys.stderr)
+            memory.unlink(missing_ok=True)  # the next run does everything again
+            return 1
         times[name] = time.perf_counter() - t0
         print(f"notebook: book/{name} done in {minutes(times[name])}", flush=True)
     gankit.storage.write_json(TIMES, times, digits=1)

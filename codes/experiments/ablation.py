@@ -321,6 +321,7 @@ def chapter_numbers(data: dict) -> dict:
                    seeds_gan_collapsed=sum(is_collapsed(r["scores"][last]) for r in gan),
                    seeds_gan_collapsed_first=sum(is_collapsed(r["scores"][first]) for r in gan),
                    seeds_gan_min_top_share=min((max(r["scores"][last]["shares"]) for r in gan), default=None),
+                   seeds_gan_min_top_share_first=min((max(r["scores"][first]["shares"]) for r in gan), default=None),
                    seeds_gan_top_changed=sum(_top_digit(r["scores"][first]) != _top_digit(r["scores"][last])
                                              for r in gan),
                    seeds_improved_collapsed=sum(is_collapsed(r["scores"][last]) for r in improved))
