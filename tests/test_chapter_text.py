@@ -74,6 +74,17 @@ def test_stored_outputs_results_and_code_name_no_path_of_the_machine():
     assert not found, f"paths of the machine that ran them: {sorted(found)}"
 
 
+def test_stored_outputs_name_no_folder_outside_the_project():
+    """Outputs print paths from the project's root (checkpoints/..., _static/...): a path that climbs
+    out of it ("../elsewhere/checkpoints") is where the machine that ran them kept a folder."""
+    import nbformat
+
+    found = [f"{nb_path.name}: {line.strip()[:100]}" for nb_path in sorted((ROOT / "book").glob("*.ipynb"))
+             for cell in nbformat.read(nb_path, as_version=4).cells if cell.cell_type == "code"
+             for output in cell.outputs for line in str(output.get("text", "")).splitlines() if "../" in line]
+    assert not found, f"outputs naming a folder outside the project: {found}"
+
+
 # ------------------------------------------------------------------ the pages' prose: length, terms, sentences
 def _pages() -> dict[str, str]:
     """The prose of the chapter, the appendix and the notebooks' markdown cells."""
