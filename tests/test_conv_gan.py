@@ -295,7 +295,7 @@ def test_the_ingredient_table_compares_the_same_seeds():
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()
             if line.startswith("| ") and "配方" not in line]
     # listing 11, without the average, without spectral norm: seed 0 only in every row
-    assert [r[0] for r in rows] == ["清单 11（全部成分）", "去掉权重的滑动平均", "去掉谱归一化"]
+    assert [r[0] for r in rows] == ["代码清单 11（全部成分）", "去掉权重的滑动平均", "去掉谱归一化"]
     assert [r[1] for r in rows] == ["0", "0", "0"]
     assert [r[4] for r in rows] == ["8.00", "7.00", "3.00"] and rows[2][-1] == "5/6"
 

@@ -341,6 +341,15 @@ def chapter_numbers(data: dict) -> dict:
                    ablation_single_not_collapsed=sum(not is_collapsed(r["scores"][epoch]) for r in single),
                    ablation_all_runs=len(both),
                    ablation_all_collapsed=sum(is_collapsed(r["scores"][epoch]) for r in both))
+        escaped = [r for r in single if not is_collapsed(r["scores"][epoch])]
+        arms = sorted({r["arm"] for r in escaped})
+        out.update(ablation_single_collapsed=len(single) - len(escaped),
+                   ablation_escaping_fixes=len(arms),  # the single fixes with a run that did not collapse
+                   ablation_escaping_arms=", ".join(arms) or "–",
+                   ablation_escaping_runs=sum(r["arm"] in arms for r in single),
+                   ablation_escaped_kl_min=min((r["scores"][epoch]["kl_uniform"] for r in escaped), default=None),
+                   ablation_escaped_digits_max=max((r["scores"][epoch]["digits_at_least_1pct"] for r in escaped),
+                                                   default=None))
     return out
 
 

@@ -82,7 +82,7 @@ SOURCES = "Radford et al. 2016; Lim & Ye 2017; Miyato et al. 2018; Heusel et al.
 
 BOOK_MODEL = manifest.trained_by("chapter_2_3_2_11.py")
 CONV_GAN = book_arm(BOOK_MODEL, BOOK_MODEL.name, "convolutional GAN (listing 11), moving average of G scored",
-                    "卷积 GAN（清单 11）", source=SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE)
+                    "卷积 GAN（代码清单 11）", source=SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE)
 # the same runs (same prefix, classes and loop: the same checkpoints), G itself scored
 WITHOUT_AVERAGE = Arm("conv-gan-raw", "the same runs, G itself scored (no moving average)",
                       "同样的训练，不用滑动平均", L11.ConvDiscriminator, L11.ConvGenerator, generate_normal_noise,
@@ -320,7 +320,7 @@ def ingredients_table(data: dict) -> str:
     noisy, real = _noisy_fid(data), _real_memorised(data)
     seeds = {r["seed"] for r in grid.group_runs(data, "ingredients")}
     rows = []
-    for label, runs in [("清单 11（全部成分）", grid.group_runs(data, "seeds")),
+    for label, runs in [("代码清单 11（全部成分）", grid.group_runs(data, "seeds")),
                         ("去掉权重的滑动平均", grid.group_runs(data, "without-average")),
                         *[(a.label_zh, [r for r in grid.group_runs(data, "ingredients") if r["arm"] == a.name])
                           for a in INGREDIENTS]]:
@@ -338,9 +338,9 @@ def ingredients_table(data: dict) -> str:
     header = ["配方", "随机数种子", "最少数字占比（最小）", "KL（最大）", "IS（均值）", "FID（最大）",
               "记忆比例（最大）", "训练 CPU 秒（最多）", "达到的目标"]
     g = data["groups"]["ingredients"]
-    note = (f"每行训练 {g['epochs']} 个轮次，与清单 11 相同的随机数种子和打分（每次 "
+    note = (f"每行训练 {g['epochs']} 个轮次，与代码清单 11 相同的随机数种子和打分（每次 "
             f"{data.get('settings', {}).get('samples', 0):,} 个样本）；一次只去掉一种成分，其余不变。"
-            "“去掉权重的滑动平均”是清单 11 的同一次训练、给生成器 `G` 本身打分。“朴素 DCGAN”同时去掉谱归一化、"
+            "“去掉权重的滑动平均”是代码清单 11 的同一次训练、给生成器 `G` 本身打分。“朴素 DCGAN”同时去掉谱归一化、"
             f"合页损失（换成 BCELoss）和两个学习率（两个网络都用 {DCGAN_LEARNING_RATE}），也给 `G` 本身打分。"
             f"6 项目标：每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，FID 低于加噪真实图像锚点，"
             f"IS 均值 ≥ {GOAL['inception_score']}，记忆比例不高于真实测试图像，"

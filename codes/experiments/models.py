@@ -96,8 +96,8 @@ def book_arm(model: manifest.BookModel, name: str, label: str, label_zh: str, **
 
 _FIRST, _IMPROVED, _FEATURES = (manifest.trained_by(f"chapter_2_3_2_{n}.py") for n in ("08", "09", "10"))
 FIRST_GAN = book_arm(_FIRST, _FIRST.name, "first GAN (MSE, SGD, Sigmoid, 1 uniform noise value)",
-                     "第一个 GAN（清单 03、06）")
+                     "第一个 GAN（代码清单 03、06）")
 # the ablation's row of all five fixes together: the improved GAN of listing 09
-IMPROVED_GAN = book_arm(_IMPROVED, "improved", "all five (listing 09)", "五项全改（清单 09）", cost=2.25)
-FEATURE_MATCHING = book_arm(_FEATURES, _FEATURES.name, "+ feature matching (listing 10)", "+ 特征匹配（清单 10）",
+IMPROVED_GAN = book_arm(_IMPROVED, "improved", "all five (listing 09)", "五项全改（代码清单 09）", cost=2.25)
+FEATURE_MATCHING = book_arm(_FEATURES, _FEATURES.name, "+ feature matching (listing 10)", "+ 特征匹配（代码清单 10）",
                             source="Salimans et al. 2016")
