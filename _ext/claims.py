@@ -80,7 +80,7 @@ CLAIMS = [
          condition="2 * seeds_gan_top_changed > seeds_gan_runs",
          measured="{seeds_gan_runs} 个随机数种子中，第 1 与第 10 个轮次画得最多的数字不同的有 {seeds_gan_top_changed} 个"),
     dict(name="hopping_agrees_with_seeds_group",
-         says="图2-71 用同样的代码、数据和随机数种子重新训练，结果与多随机数种子表一致：第 1 与第 10 个轮次画的数字不同的种子数一样",
+         says="图2-71 的训练就是多随机数种子表中第一个 GAN 的训练：第 1 与第 10 个轮次画的数字不同的种子数一样",
          condition="hop_seeds == seeds_gan_runs and hop_first_last_changed == seeds_gan_top_changed",
          measured="图2-71：{hop_seeds} 个种子中 {hop_first_last_changed} 个；多随机数种子的打分："
                   "{seeds_gan_runs} 个种子中 {seeds_gan_top_changed} 个"),

@@ -146,3 +146,11 @@ def test_the_committed_results_name_one_classifier():
              for name in SCORED_RESULTS}
     assert None not in named.values(), f"results files that name no classifier: {named}"
     assert len(set(named.values())) == 1, f"scored by different classifiers: {named}"
+
+
+def test_mode_hopping_scores_the_seeds_tables_first_gan_runs():
+    """The appendix says figure 2-71's runs are the seeds table's: the same checkpoints."""
+    seeds = json.loads((RESULTS / "ablation.json").read_text(encoding="utf-8"))
+    hopping = json.loads((RESULTS / "hopping.json").read_text(encoding="utf-8"))
+    first_gan = sorted(r["run"] for r in seeds["runs"] if r["arm"] == "gan")
+    assert first_gan and first_gan == sorted(r["run"] for r in hopping["runs"])
