@@ -256,6 +256,8 @@ def test_committed_results_are_complete_and_make_the_tables():
     tables = ROOT / "results" / "tables"
     assert (tables / X.TABLE_FILE).read_text(encoding="utf-8") == X.results_table(data)
     assert (tables / X.GOAL_FILE).read_text(encoding="utf-8") == X.goal_table(data)
+    if data["groups"].get("ingredients", {}).get("runs_done"):
+        assert (tables / X.INGREDIENTS_FILE).read_text(encoding="utf-8") == X.ingredients_table(data)
 
 
 def test_each_ingredient_run_takes_out_what_it_names():
@@ -264,8 +266,13 @@ def test_each_ingredient_run_takes_out_what_it_names():
         return model.optimiser.param_groups[0]["lr"]
 
     D, G = L11.ConvDiscriminator(), L11.ConvGenerator()
+    torch.manual_seed(0)
+    D = L11.ConvDiscriminator()
+    torch.manual_seed(0)
     no_sn = X.NoSpectralNormDiscriminator()
     assert not any(parametrize.is_parametrized(m) for m in no_sn.model)
+    # listing 11's initial weights, before spectral normalisation divides them
+    assert torch.equal(no_sn.model[1].weight, D.model[1].parametrizations.weight.original)
     assert len(no_sn.optimiser.param_groups[0]["params"]) == len(list(D.parameters()))
     bce = X.BCEConvDiscriminator()
     assert isinstance(bce.loss_function, nn.BCELoss) and isinstance(bce.model[-1], nn.Sigmoid)
@@ -273,12 +280,18 @@ def test_each_ingredient_run_takes_out_what_it_names():
     assert adam_lr(X.OneRateDiscriminator()) == adam_lr(G) != adam_lr(D)
     no_bn = X.NoBatchNormGenerator()
     assert not any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in no_bn.model)
-    assert no_bn.average.module is not G.model and len(no_bn.model) == len(G.model) - 2
+    assert len(no_bn.model) == len(G.model) - 2
+    assert not any(isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)) for m in no_bn.average.module)
     assert {id(p) for p in no_bn.optimiser.param_groups[0]["params"]} == {id(p) for p in no_bn.model.parameters()}
     dcgan_D, dcgan_G = X.DCGANDiscriminator(), X.DCGANGenerator()
     assert not any(parametrize.is_parametrized(m) for m in dcgan_D.model)
     assert isinstance(dcgan_D.loss_function, nn.BCELoss)
     assert adam_lr(dcgan_D) == adam_lr(dcgan_G) == X.DCGAN_LEARNING_RATE
+    generated = dcgan_G.forward(generate_normal_noise((4, 100)))
+    before = {k: v.clone() for k, v in dcgan_G.average.state_dict().items()}
+    dcgan_G.train(dcgan_D, generate_normal_noise((4, 100)), torch.ones(4, 1))
+    assert generated.shape == (4, 784) and all(torch.equal(before[k], v)
+                                               for k, v in dcgan_G.average.state_dict().items())
     arms = {a.name: a for a in X.INGREDIENTS}
     assert arms["conv-dcgan"].draws == "" and all(a.draws == "average" for n, a in arms.items() if n != "conv-dcgan")
     assert len({a.prefix for a in X.INGREDIENTS} | {X.CONV_GAN.prefix}) == len(X.INGREDIENTS) + 1
@@ -309,3 +322,15 @@ def test_the_ingredient_numbers_name_each_arm():
     numbers = X.chapter_numbers(data)
     assert numbers["conv_one_rate_is"] == 3.0 and numbers["conv_one_rate_goals_reached"] == 5
     assert numbers["conv_one_rate_seeds_n"] == 1 and "conv_no_sn_is" not in numbers  # not run yet
+
+
+def test_the_ingredient_rows_keep_only_the_seeds_every_arm_finished():
+    data = fake_results(is_=8.0)
+    card = data["runs"][0]["scores"]["8"]
+    data["groups"]["ingredients"] = {"arms": [a.name for a in X.INGREDIENTS], "seeds": [0, 1], "epochs": 8}
+    data["runs"] += [{"arm": arm, "seed": seed, "epochs": 8, "cpu_seconds": 500.0, "scores": {"8": card}}
+                     for arm, seed in (("conv-no-sn", 0), ("conv-no-sn", 1), ("conv-no-bn", 0))]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in X.ingredients_table(data).splitlines()
+            if line.startswith("| ") and "配方" not in line]
+    assert {r[1] for r in rows} == {"0"}  # seed 1 of one arm only: left out of every row
+    assert X.chapter_numbers(data)["conv_no_sn_seeds_n"] == 1

@@ -50,6 +50,7 @@ from torch.nn.utils import parametrize
 import gankit
 import chapter_2_3_2_11 as L11
 import manifest
+from chapter_2_3_2_06 import Generator
 from chapter_2_3_2_09 import generate_normal_noise
 from gankit.data import source_description
 from gankit.metrics import summarise, with_min_share
@@ -145,11 +146,14 @@ class DCGANDiscriminator(NoSpectralNormDiscriminator):
 
 
 class DCGANGenerator(L11.ConvGenerator):
-    """A plain DCGAN's G: listing 11's network and DCGAN's learning rate (scored itself, no average)."""
+    """A plain DCGAN's G: listing 11's network and DCGAN's learning rate, no moving average."""
 
     def __init__(self):
         super().__init__()
         self.optimiser = _adam(self.model.parameters(), DCGAN_LEARNING_RATE)
+
+    def train(self, D, inputs, targets):
+        Generator.train(self, D, inputs, targets)  # step 3 only: no average to update
 
 
 def _ingredient(name, label, label_zh, D, G, draws="average"):
@@ -315,10 +319,17 @@ def goal_table(data: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _common_seeds(data: dict) -> set:
+    """The seeds every ingredient arm that has run has finished (a cut-short run: its whole seeds)."""
+    ran = grid.group_runs(data, "ingredients")
+    per_arm = [{r["seed"] for r in ran if r["arm"] == a.name} for a in INGREDIENTS]
+    return set.intersection(*[s for s in per_arm if s]) if any(per_arm) else set()
+
+
 def ingredients_table(data: dict) -> str:
     """Listing 11, then listing 11 without each ingredient, then a plain DCGAN: the goals each reaches."""
     noisy, real = _noisy_fid(data), _real_memorised(data)
-    seeds = {r["seed"] for r in grid.group_runs(data, "ingredients")}
+    seeds = _common_seeds(data)
     rows = []
     for label, runs in [("代码清单 11（全部成分）", grid.group_runs(data, "seeds")),
                         ("去掉权重的滑动平均", grid.group_runs(data, "without-average")),
@@ -421,9 +432,9 @@ def ingredient_numbers(data: dict) -> dict:
     """Per ingredient-removal arm (``conv_no_sn_*``: the arm's name with underscores): the seeds it
     ran, the goals it reached on them, its IS and FID; none while the group has no finished run."""
     out, noisy, real = {}, _noisy_fid(data), _real_memorised(data)
-    ran = grid.group_runs(data, "ingredients")
+    ran, seeds = grid.group_runs(data, "ingredients"), _common_seeds(data)
     for arm in INGREDIENTS:
-        runs = [r for r in ran if r["arm"] == arm.name]
+        runs = [r for r in ran if r["arm"] == arm.name and r["seed"] in seeds]
         if not runs:
             continue
         key, cards = arm.name.replace("-", "_"), [last_card(r) for r in runs]
