@@ -40,7 +40,7 @@ from torch import nn  # noqa: E402
 from torch.nn.utils import parametrize  # noqa: E402
 
 import gankit  # noqa: E402
-from gankit.cli import CLEAR_ERRORS  # noqa: E402
+from gankit.cli import CLEAR_ERRORS, positive_int  # noqa: E402
 from gankit.console import safe_output  # noqa: E402
 import chapter_2_3_2_11 as L11  # noqa: E402
 from chapter_2_3_2_02 import MnistDataset  # noqa: E402
@@ -94,10 +94,15 @@ def cpu_per_step(step, batches, seconds):
 
 
 def endless_batches(n_images, batch_size, seed=0):
-    """Shuffled mini-batches of indices, epoch after epoch."""
+    """Shuffled mini-batches of indices, epoch after epoch, all full (a short last batch is left out)."""
     g = torch.Generator().manual_seed(seed)
     while True:
-        yield from torch.randperm(n_images, generator=g).split(batch_size)
+        yield from torch.randperm(n_images, generator=g)[: n_images // batch_size * batch_size].split(batch_size)
+
+
+def load() -> str:
+    """The 1-minute load average, where the system has one."""
+    return f"{os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else "–"
 
 
 def phases(images, batch_size, seconds):
@@ -194,17 +199,19 @@ def main(argv=None) -> int:
     safe_output()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=SECONDS, help=f"CPU seconds per row (default {SECONDS})")
-    parser.add_argument("--batch-size", type=int, default=L11.BATCH_SIZE,
+    parser.add_argument("--batch-size", type=positive_int, default=L11.BATCH_SIZE,
                         help=f"the mini-batch (default listing 11's {L11.BATCH_SIZE})")
     parser.add_argument("--no-compile", action="store_true", help="skip the torch.compile row")
     args = parser.parse_args(argv)
+    if args.batch_size < 2:
+        parser.error("--batch-size: at least 2 (batch normalisation needs 2 images per batch)")
     torch.set_num_threads(1)
     try:
         images = MnistDataset(gankit.settings.data_source()).images
     except CLEAR_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)
         return 1
-    print(f"torch {torch.__version__} | 1 thread | load average {os.getloadavg()[0]:.2f} | "
+    print(f"torch {torch.__version__} | 1 thread | load average {load()} | "
           f"batch {args.batch_size} | {args.seconds:g} CPU-s per row")
     print("\n1. 一步的各个部分（CPU 毫秒）")
     parts = phases(images, args.batch_size, args.seconds)
@@ -222,14 +229,15 @@ def main(argv=None) -> int:
             ms = 1000 * cpu_per_step(lambda b: one_step(D, G, images, b, **kwargs),
                                      endless_batches(len(images), batch_size), args.seconds)
         except Exception as err:  # torch.compile needs a C compiler; say why, keep the table
-            print(f"   {pad(name, 34)}did not run: {type(err).__name__}: {str(err).splitlines()[0][:80]}")
+            lines = [line for line in str(err).splitlines() if line.strip()] or [""]
+            print(f"   {pad(name, 34)}did not run: {type(err).__name__}: {lines[-1].strip()[:80]}")
             continue
         ms *= args.batch_size / batch_size  # per args.batch_size images
         D, G = make_models()
         base = 1000 * cpu_per_step(lambda b: one_step(D, G, images, b),
                                    endless_batches(len(images), args.batch_size), args.seconds)
         print(f"   {pad(name, 34)}{ms:8.2f}   基线 {base:6.2f}   {100 * (ms / base - 1):+6.1f}%"
-              f"   load {os.getloadavg()[0]:.2f}")
+              f"   load {load()}")
     return 0
 
 

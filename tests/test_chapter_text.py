@@ -81,7 +81,9 @@ def test_stored_outputs_name_no_folder_outside_the_project():
 
     found = [f"{nb_path.name}: {line.strip()[:100]}" for nb_path in sorted((ROOT / "book").glob("*.ipynb"))
              for cell in nbformat.read(nb_path, as_version=4).cells if cell.cell_type == "code"
-             for output in cell.outputs for line in str(output.get("text", "")).splitlines() if "../" in line]
+             for output in cell.outputs
+             for line in (str(output.get("text", "")) + "\n" + str(output.get("data", {}).get("text/plain", ""))).splitlines()
+             if "../" in line]
     assert not found, f"outputs naming a folder outside the project: {found}"
 
 

@@ -68,17 +68,22 @@ def test_the_code_digest_follows_the_code(make_figures, monkeypatch, tmp_path):
     assert module.sources_digest() == module.sources_digest()
 
 
-@pytest.mark.parametrize("source", ["%run failing.py", "raise ValueError('bad setting')"])
-def test_a_notebook_whose_cell_fails_is_not_stored(make_figures, tmp_path, source):
-    """%run prints a listing's exception as an output and the cell still counts as run: still an error."""
+@pytest.mark.parametrize("source, why", [("%run failing.py", "ValueError: bad setting"),
+                                         ("raise ValueError('bad setting')", "ValueError: bad setting"),
+                                         ("%run exiting.py", "SystemExit: error: --data: no such folder")])
+def test_a_notebook_whose_cell_fails_is_not_stored(make_figures, tmp_path, source, why):
+    """%run prints a listing's exception as an output and the cell still counts as run: still an error;
+    a listing that exits names why (its last line on stderr)."""
     import nbformat
 
     module, _, _ = make_figures
     (tmp_path / "failing.py").write_text("raise ValueError('bad setting')\n")
+    (tmp_path / "exiting.py").write_text("import sys\nsys.stderr.write('error: --data: no such folder\\n')\n"
+                                         "sys.exit(2)\n")
     notebook, out = tmp_path / "nb.ipynb", tmp_path / "out" / "nb.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print('fine')"),
                                          nbformat.v4.new_code_cell(source)])
     nbformat.write(nb, notebook)
-    with pytest.raises(module.NotebookError, match="ValueError: bad setting"):
+    with pytest.raises(module.NotebookError, match=why):
         module.execute(notebook, out, dict(os.environ))
     assert not out.exists()

@@ -1,4 +1,5 @@
 """bench/profile_conv_step.py times listing 11's own step, and its rows remove what they name."""
+import os
 from pathlib import Path
 
 import torch
@@ -13,6 +14,7 @@ BATCH = 32  # one mini-batch of listing 11
 
 
 def profile():
+    os.environ.setdefault("TQDM_DISABLE", "")  # the script disables progress bars for itself only
     return load_script(ROOT / "bench" / "profile_conv_step.py", "profile_conv_step")
 
 

@@ -158,17 +158,28 @@ class NotebookError(RuntimeError):
 
 
 def notebook_errors(nb) -> list[str]:
-    """'cell N: ExceptionName: message' for each error output of an executed notebook."""
-    return [f"cell {i}: {o.get('ename', 'error')}: {o.get('evalue', '')}"
-            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
-            for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+    """'code cell N: ExceptionName: message' for each error output of an executed notebook; for a
+    script that exited (``SystemExit``), the last line it wrote to stderr, which says why."""
+    found = []
+    code_cells = [cell for cell in nb.cells if cell.cell_type == "code"]
+    for number, cell in enumerate(code_cells, start=1):
+        stderr = [line for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stderr"
+                  for line in o.get("text", "").splitlines() if line.strip()]
+        for o in cell.get("outputs", []):
+            if o.get("output_type") == "error":
+                why = (o.get("evalue") or "").strip().splitlines()[:1]
+                if o.get("ename") == "SystemExit" and stderr:
+                    why = [stderr[-1].strip()]
+                found.append(f"code cell {number}: {o.get('ename', 'error')}: {''.join(why)}")
+    return found
 
 
 def execute(notebook: Path, out: Path, env: dict) -> None:
     """Run ``notebook`` (in book/, where its %run paths point) and write it with its outputs to ``out``."""
     import nbformat
     from nbclient import NotebookClient
-    from nbclient.exceptions import CellExecutionError
+    from jupyter_client.kernelspec import NoSuchKernel
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
 
     nb = nbformat.read(notebook, as_version=4)
     old = dict(os.environ)
@@ -177,14 +188,18 @@ def execute(notebook: Path, out: Path, env: dict) -> None:
         NotebookClient(nb, timeout=None, kernel_name="python3",
                        resources={"metadata": {"path": str(notebook.parent)}}).execute()
     except CellExecutionError as err:
-        raise NotebookError(f"{notebook.name}: {err.ename}: {err.evalue}; the notebook was not written") from None
+        why = (err.evalue or "").strip().splitlines()[:1]
+        raise NotebookError(f"{notebook.name}: {err.ename}: {''.join(why)}; the notebook was not written") from None
+    except (DeadKernelError, NoSuchKernel) as err:  # e.g. a kernel the system stopped for memory
+        raise NotebookError(f"{notebook.name}: the kernel stopped ({type(err).__name__}); "
+                            "the notebook was not written") from None
     finally:
         os.environ.clear()
         os.environ.update(old)
+    failed = notebook_errors(nb)  # before stderr goes: it says why a script exited
     for cell in nb.cells:  # progress bars and warnings (stderr) show while running, not in the book
         if cell.cell_type == "code":
             cell.outputs = [o for o in cell.outputs if not (o.output_type == "stream" and o.name == "stderr")]
-    failed = notebook_errors(nb)
     if failed:  # %run shows a listing's exception as an output without failing the cell: never store it
         raise NotebookError(f"{notebook.name}: {failed[0]}; the notebook was not written")
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -177,7 +177,6 @@ def summaries(data: dict, group: str) -> dict:
 
 def _budget_text(data: dict, group: str) -> str:
     g = data["groups"][group]
-    runs = grid.group_runs(data, group)
     text = (f"每个生成器训练 {g['epochs']} 个轮次，数据为{source_description(data['settings']['data_key'])}，"
             f"随机数种子 {', '.join(map(str, g['seeds']))}；"
             f"每个生成器取 {data['settings']['samples']} 个样本打分")
@@ -318,6 +317,7 @@ def chapter_numbers(data: dict) -> dict:
         s = summaries(data, "seeds").get(IMPROVED_GAN.name, {})
         out.update(seeds_n=len(g["seeds"]), seeds_epochs=g["epochs"], seeds_first_epoch=int(first),
                    seeds_gan_runs=len(gan), seeds_improved_runs=len(improved),
+                   seeds_gan_runs_id=grid.runs_id(r["run"] for r in gan),
                    seeds_gan_collapsed=sum(is_collapsed(r["scores"][last]) for r in gan),
                    seeds_gan_collapsed_first=sum(is_collapsed(r["scores"][first]) for r in gan),
                    seeds_gan_min_top_share=min((max(r["scores"][last]["shares"]) for r in gan), default=None),
@@ -346,7 +346,6 @@ def chapter_numbers(data: dict) -> dict:
         out.update(ablation_single_collapsed=len(single) - len(escaped),
                    ablation_escaping_fixes=len(arms),  # the single fixes with a run that did not collapse
                    ablation_escaping_arms=", ".join(arms) or "–",
-                   ablation_escaping_runs=sum(r["arm"] in arms for r in single),
                    ablation_escaped_kl_min=min((r["scores"][epoch]["kl_uniform"] for r in escaped), default=None),
                    ablation_escaped_digits_max=max((r["scores"][epoch]["digits_at_least_1pct"] for r in escaped),
                                                    default=None))

@@ -296,6 +296,14 @@ def anchor_rows(data: dict, keys, blanks: int = 0) -> list[list]:
             for name, card in data.get("anchors", {}).items()]
 
 
+def runs_id(run_names) -> str:
+    """A short name for a set of trained runs (their checkpoint names): two experiments that name the
+    same id scored the same trainings."""
+    import hashlib
+
+    return hashlib.sha256("\n".join(sorted(run_names)).encode()).hexdigest()[:12]
+
+
 def write_tables(data: dict, tables: dict, folder) -> list:
     """Write ``tables`` ({file name: (function of data, group it needs or None)}) into ``folder``."""
     from gankit.storage import atomic_write_text

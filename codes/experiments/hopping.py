@@ -105,6 +105,7 @@ def summary(data: dict) -> dict:
     last = max(sorted(set(lasts)), key=lasts.count)  # the digit most seeds end on
     return {
         "hop_seeds": len(runs),
+        "hop_runs_id": grid.runs_id(r["run"] for r in runs),  # which trainings these are
         "hop_epochs": data["settings"]["epochs"],
         "hop_collapsed_epoch1": sum(collapsed(r["shares"]["1"]) for r in runs),
         "hop_collapsed_every_epoch": sum(all(collapsed(s) for s in r["shares"].values()) for r in runs),

@@ -43,7 +43,7 @@ from torch import nn
 
 import gankit
 from chapter_2_3_2_09 import ImprovedDiscriminator, ImprovedGenerator, generate_normal_noise
-from chapter_2_3_2_10 import LEARNING_RATE, BatchDiscriminator, BatchGenerator, FeatureMatchingGenerator
+from chapter_2_3_2_10 import LEARNING_RATE, BatchDiscriminator, BatchGenerator
 from gankit.data import source_description
 from gankit.metrics import summarise, with_min_share
 from gankit.results import record_metrics
