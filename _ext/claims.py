@@ -167,10 +167,11 @@ CLAIMS = [
          condition="seeds_improved_kl > seeds_improved_first_kl",
          measured="KL 的均值：第 {seeds_first_epoch} 个轮次后 {seeds_improved_first_kl}，第 {seeds_epochs} "
                   "个轮次后 {seeds_improved_kl}"),
-    dict(name="remedies_within_budget",
-         says="每种方法用掉的 CPU 时间都少于改良 GAN 的预算",
-         condition="remedies_max_cpu_s < remedies_budget_cpu_s",
-         measured="预算 {remedies_budget_cpu_s:0} 秒，方法的 CPU 时间（种子平均）最多 {remedies_max_cpu_s:0} 秒"),
+    dict(name="remedies_over_budget",
+         says="在本书的机器上，补救方法用掉的 CPU 时间超过了改良 GAN 的预算，最多约为它的 1.4 倍",
+         condition="remedies_max_cpu_s > remedies_budget_cpu_s and 1.3 <= remedies_max_cpu_budgets < 1.5",
+         measured="预算 {remedies_budget_cpu_s:0} 秒，方法的 CPU 时间（种子平均）最多 {remedies_max_cpu_s:0} 秒，"
+                  "是预算的 {remedies_max_cpu_budgets:2} 倍"),
     dict(name="feature_matching_best",
          says="评分卡选出的最佳方法是特征匹配",
          condition="remedies_best == 'feature-matching'",
@@ -179,9 +180,9 @@ CLAIMS = [
          says="没有一种方法达到全部目标",
          condition="remedies_meeting_all == 0",
          measured="达到全部目标的方法有 {remedies_meeting_all} 种"),
-    dict(name="only_spectral_norm_kl",
-         says="只有谱归一化的 KL 均值低于 0.1",
-         condition="remedies_meeting_kl == 1 and remedies_lowest_kl == 'spectral-norm'",
+    dict(name="spectral_norm_lowest_kl",
+         says="谱归一化的 KL 均值最低，但没有一种方法低于 0.1",
+         condition="remedies_meeting_kl == 0 and remedies_lowest_kl == 'spectral-norm'",
          measured="KL 达标的方法有 {remedies_meeting_kl} 种，KL 最低的是 {remedies_lowest_kl}"),
     dict(name="no_remedy_min_share",
          says="没有一种方法在每个随机数种子里都让每个数字至少占 5%",
@@ -191,10 +192,9 @@ CLAIMS = [
          says="没有一种方法的 IS 达到 7，也没有一种方法的 FID 低于加噪真实图像",
          condition="remedies_meeting_is == 0 and remedies_meeting_fid == 0",
          measured="IS 达标的方法 {remedies_meeting_is} 种，FID 达标的 {remedies_meeting_fid} 种"),
-    dict(name="minibatch_memorised_like_real",
-         says="单纯的小批量训练的记忆比例与真实测试图像相当，最多的一个种子约为真实图像的两倍",
-         condition="abs(remedy_minibatch_memorised - anchor_real_memorised) < 0.3 * anchor_real_memorised "
-                   "and 1.5 < remedy_minibatch_memorised_max / anchor_real_memorised < 2.5",
+    dict(name="minibatch_memorised_below_real",
+         says="单纯的小批量训练的记忆比例，最多的一个种子也低于真实测试图像",
+         condition="remedy_minibatch_memorised_max < anchor_real_memorised",
          measured="记忆比例的均值为 {remedy_minibatch_memorised:%2}，最多的一个种子为 "
                   "{remedy_minibatch_memorised_max:%1}；真实测试图像为 {anchor_real_memorised:%2}"),
     dict(name="no_remedy_memorises",
@@ -248,9 +248,9 @@ CLAIMS = [
          measured="崩溃 {remedy_label_smoothing_collapsed}/{remedy_label_smoothing_n}，KL 均值 "
                   "{remedy_label_smoothing_kl}、标准差 {remedy_label_smoothing_kl_sd}"),
     dict(name="minibatch_discrimination_no_collapse",
-         says="小批量判别避免了单纯小批量训练的崩溃，但 KL 与改良 GAN 相当",
+         says="小批量判别避免了单纯小批量训练的崩溃，但 KL 比改良 GAN 还高",
          condition="remedy_minibatch_discrim_collapsed == 0 and remedy_minibatch_collapsed > 0 "
-                   "and abs(remedy_minibatch_discrim_kl - remedy_improved_kl) < 0.1",
+                   "and remedy_minibatch_discrim_kl > remedy_improved_kl",
          measured="崩溃：小批量判别 {remedy_minibatch_discrim_collapsed}/{remedy_minibatch_discrim_n}，"
                   "单纯的小批量训练 {remedy_minibatch_collapsed}/{remedy_minibatch_n}；KL：小批量判别 "
                   "{remedy_minibatch_discrim_kl}，改良 GAN {remedy_improved_kl}"),

@@ -137,10 +137,6 @@ def test_the_rescored_results_name_one_classifier():
     assert None not in named.values() and len(set(named.values())) == 1, named
 
 
-@pytest.mark.xfail(strict=True, reason="ablation.json and remedies.json were scored by an earlier classifier "
-                   "(test accuracy 0.992) whose checkpoint is gone, and their generators were not kept: rescoring "
-                   "them means retraining about 2.5 CPU-hours (make ablation remedies, full MNIST, with the "
-                   "reference checkpoints); then remove this mark")
 def test_the_committed_results_name_one_classifier():
     named = {name: json.loads((RESULTS / name).read_text(encoding="utf-8")).get("classifier", {}).get("sha256")
              for name in SCORED_RESULTS}

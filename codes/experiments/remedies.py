@@ -436,6 +436,8 @@ def chapter_numbers(data: dict, base: dict) -> dict:
     b = data.get("budget_measured")
     if b:
         out["remedies_budget_cpu_s"] = b["cpu_seconds_10_epochs"]
+        if cpu:  # how many of the improved GAN's budgets the costliest remedy used
+            out["remedies_max_cpu_budgets"] = out["remedies_max_cpu_s"] / b["cpu_seconds_10_epochs"]
     return out
 
 
