@@ -322,6 +322,18 @@ CLAIMS = [
          says="卷积 GAN 的训练预算大于小批量上的每种补救方法",
          condition="conv_cpu_s > remedies_max_cpu_s",
          measured="CPU 时间：卷积 GAN 平均 {conv_cpu_s:0} 秒，补救方法最多 {remedies_max_cpu_s:0} 秒"),
+    dict(name="conv_without_spectral_norm_worse",
+         says="去掉谱归一化后，最少的数字不到 5%，FID 比代码清单 11 的均值高出一半以上",
+         condition="conv_no_sn_seeds_n >= 1 and conv_no_sn_min_share < conv_goal_min_share "
+                   "and conv_no_sn_fid_max > 1.5 * conv_fid",
+         measured="去掉谱归一化（{conv_no_sn_seeds_n} 个种子）：最少数字占比 {conv_no_sn_min_share:%1}，"
+                  "FID {conv_no_sn_fid_max:1}；代码清单 11 的 FID 均值 {conv_fid:1}"),
+    dict(name="conv_without_batch_norm_close",
+         says="去掉批归一化后，每个数字至少 5%、KL 和 FID 的目标仍然达到",
+         condition="conv_no_bn_seeds_n >= 1 and conv_no_bn_min_share >= conv_goal_min_share "
+                   "and conv_no_bn_kl_max <= conv_goal_kl and conv_no_bn_fid_max < conv_noisy_fid",
+         measured="去掉批归一化（{conv_no_bn_seeds_n} 个种子）：最少数字占比 {conv_no_bn_min_share:%1}，"
+                  "KL 最大 {conv_no_bn_kl_max}，FID {conv_no_bn_fid_max:1}；加噪真实图像 {conv_noisy_fid:1}"),
     dict(name="conv_longer_fid_falls",
          says="加长训练后 FID 总体继续下降",
          condition="conv_longer_fid < conv_longer_start_fid",

@@ -400,6 +400,7 @@ def chapter_numbers(data: dict) -> dict:
            "conv_kl_max": s["kl_uniform"]["max"], "conv_is": s["inception_score"]["mean"],
            "conv_is_min": s["inception_score"]["min"], "conv_fid": s["fid"]["mean"], "conv_fid_max": s["fid"]["max"],
            "conv_memorised_max": s["memorised_share"]["max"], "conv_goal_is": GOAL["inception_score"],
+           "conv_goal_min_share": GOAL["min_share"], "conv_goal_kl": GOAL["kl_uniform"],
            "conv_goal_cpu_s": GOAL["cpu_seconds"], "conv_goals_reached": sum(v for k, v in checks.items() if k != "all"),
            "conv_goals_n": len(checks) - 1, "conv_goal_all": checks["all"]}
     out.update({f"conv_goal_{k}": v for k, v in checks.items() if k != "all"})
