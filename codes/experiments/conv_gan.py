@@ -135,13 +135,11 @@ class NoBatchNormGenerator(L11.ConvGenerator):
             self.model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(L11.EMA_DECAY))
 
 
-class DCGANDiscriminator(NoSpectralNormDiscriminator):
+class DCGANDiscriminator(NoSpectralNormDiscriminator, BCEConvDiscriminator):
     """A plain DCGAN's D: no spectral normalisation, Sigmoid and BCELoss, DCGAN's learning rate."""
 
     def __init__(self):
         super().__init__()
-        self.model.append(nn.Sigmoid())
-        self.loss_function = nn.BCELoss()
         self.optimiser = _adam(self.parameters(), DCGAN_LEARNING_RATE)
 
 
