@@ -33,19 +33,16 @@ os.environ.setdefault("TQDM_DISABLE", "1")  # before tqdm is imported
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "codes"))
 
-import unicodedata  # noqa: E402
-
 import torch  # noqa: E402
-from torch import nn  # noqa: E402
-from torch.nn.utils import parametrize  # noqa: E402
 
 import gankit  # noqa: E402
 from gankit.cli import CLEAR_ERRORS, positive_int  # noqa: E402
-from gankit.console import safe_output  # noqa: E402
+from gankit.console import pad, safe_output  # noqa: E402
 import chapter_2_3_2_11 as L11  # noqa: E402
 from chapter_2_3_2_02 import MnistDataset  # noqa: E402
 from chapter_2_3_2_06 import Generator  # noqa: E402
 from chapter_2_3_2_09 import generate_normal_noise  # noqa: E402
+from experiments.conv_gan import NoBatchNormGenerator, NoSpectralNormDiscriminator  # noqa: E402
 
 SECONDS = 3.0  # CPU time each row is measured for (in 5 blocks), after a warm-up of 20 steps
 BLOCKS = 5  # the median of this many blocks is the row's number
@@ -53,16 +50,10 @@ WARMUP_STEPS = 20  # steps before timing: the allocator and Adam's state settle
 NOISE = 100  # the generator's input size in listing 11
 
 
-def pad(text, width):
-    """``text`` padded to ``width`` display columns (a CJK character counts two)."""
-    used = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-    return text + " " * max(width - used, 0)
-
-
-def make_models(seed=0):
-    """Listing 11's two networks, as its __main__ makes them."""
+def make_models(seed=0, D=L11.ConvDiscriminator, G=L11.ConvGenerator):
+    """Listing 11's two networks (or an ingredient-removal arm's), as its __main__ makes them."""
     torch.manual_seed(seed)
-    return L11.ConvDiscriminator(), L11.ConvGenerator()
+    return D(), G()
 
 
 def one_step(D, G, images, batch, update_average=True):
@@ -143,48 +134,33 @@ def phases(images, batch_size, seconds):
     return {name: total / steps for name, total in totals.items()}
 
 
-def without_spectral_norm(D):
-    """D with its current weights, spectral normalisation removed."""
-    for module in D.model:
-        if parametrize.is_parametrized(module):
-            parametrize.remove_parametrizations(module, "weight", leave_parametrized=True)
-    D.optimiser = torch.optim.Adam(D.parameters(), lr=L11.D_LEARNING_RATE, betas=L11.BETAS)
-
-
-def without_batch_norm(G):
-    """G with its batch normalisation layers replaced by identities."""
-    G.model = nn.Sequential(*[nn.Identity() if isinstance(m, nn.modules.batchnorm._BatchNorm) else m
-                              for m in G.model])
-    G.optimiser = torch.optim.Adam(G.model.parameters(), lr=L11.G_LEARNING_RATE, betas=L11.BETAS)
-    G.average = torch.optim.swa_utils.AveragedModel(
-        G.model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(L11.EMA_DECAY))
-
-
 def variants(batch_size):
-    """(name, prepare(D, G) -> step keyword arguments, batch size) of each row."""
-    def plain(D, G):
-        return {}
+    """(name, make() -> (D, G, step keyword arguments), batch size) of each row.
 
-    def no_sn(D, G):
-        without_spectral_norm(D)
-        return {}
+    The "without" rows build the convolutional GAN experiment's ingredient-removal arms."""
+    def plain():
+        return (*make_models(), {})
 
-    def no_ema(D, G):
-        return {"update_average": False}
+    def no_sn():
+        return (*make_models(D=NoSpectralNormDiscriminator), {})
 
-    def no_bn(D, G):
-        without_batch_norm(G)
-        return {}
+    def no_ema():
+        return (*make_models(), {"update_average": False})
 
-    def channels_last(D, G):
+    def no_bn():
+        return (*make_models(G=NoBatchNormGenerator), {})
+
+    def channels_last():
+        D, G = make_models()
         D.model = D.model.to(memory_format=torch.channels_last)
         G.model = G.model.to(memory_format=torch.channels_last)
-        return {}
+        return D, G, {}
 
-    def compiled(D, G):
+    def compiled():
+        D, G = make_models()
         D.model = torch.compile(D.model)
         G.model = torch.compile(G.model)
-        return {}
+        return D, G, {}
 
     return [("清单 11（基线）", plain, batch_size),
             ("去掉谱归一化", no_sn, batch_size),
@@ -221,12 +197,11 @@ def main(argv=None) -> int:
         print(f"   {pad(name, 28)}{1000 * seconds:8.2f}  {100 * seconds / total:5.1f}%")
     print(f"   {pad('合计', 28)}{1000 * total:8.2f}")
     print("\n2. 一步的 CPU 毫秒（每行之后重测基线）")
-    for name, prepare, batch_size in variants(args.batch_size):
+    for name, make, batch_size in variants(args.batch_size):
         if name == "torch.compile" and args.no_compile:
             continue
-        D, G = make_models()
         try:
-            kwargs = prepare(D, G)
+            D, G, kwargs = make()
             ms = 1000 * cpu_per_step(lambda b: one_step(D, G, images, b, **kwargs),
                                      endless_batches(len(images), batch_size), args.seconds)
         except Exception as err:  # torch.compile needs a C compiler; say why, keep the table

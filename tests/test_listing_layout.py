@@ -2,25 +2,16 @@
 (a CJK character counts two)."""
 import json
 import re
-import unicodedata
 from pathlib import Path
 
 import pytest
 
 from gankit import catalog
+from gankit.console import display_width
 
 ROOT = Path(__file__).resolve().parents[1]
 CODES = ROOT / "codes"
 PAGE_COLUMNS = 80  # the book's code column
-
-
-def display_width(line: str) -> int:
-    """Columns a line takes in a monospaced font: wide and full-width characters take two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in line)
-
-
-def test_display_width_counts_cjk_twice():
-    assert display_width("abc") == 3 and display_width("判别器") == 6 and display_width("（0~1）") == 7
 
 
 @pytest.mark.parametrize("listing", catalog.listings())

@@ -7,6 +7,7 @@ from torch.nn.utils import parametrize
 
 import chapter_2_3_2_10 as L10
 from chapter_2_3_2_02 import MnistDataset
+from gankit.console import display_width, pad
 from script_module import load_script
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,13 +38,20 @@ def test_the_profiled_step_is_the_listings_step():
 
 def test_each_row_removes_what_it_names():
     bench = profile()
-    D, G = bench.make_models()
+    rows = {name: make for name, make, _ in bench.variants(BATCH)}
+    D, G, _ = rows["清单 11（基线）"]()
     assert any(parametrize.is_parametrized(m) for m in D.model)
-    bench.without_spectral_norm(D)
+    D, _, _ = rows["去掉谱归一化"]()
     assert not any(parametrize.is_parametrized(m) for m in D.model)
-    bench.without_batch_norm(G)
+    _, G, _ = rows["去掉批归一化"]()
     assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in G.model)
+    D, G, kwargs = rows["去掉权重的滑动平均"]()
     images = MnistDataset("builtin", BATCH).images
     before = _weights(G.average)
-    bench.one_step(D, G, images, torch.arange(BATCH), update_average=False)
+    bench.one_step(D, G, images, torch.arange(BATCH), **kwargs)
     assert torch.equal(before, _weights(G.average))  # the moving average left alone
+
+
+def test_display_width_counts_cjk_twice():
+    assert display_width("abc") == 3 and display_width("判别器") == 6 and display_width("（0~1）") == 7
+    assert pad("判别器", 8) == "判别器  "

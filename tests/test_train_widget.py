@@ -68,7 +68,8 @@ def test_the_code_shown_on_the_page_reads_well():
     """The widgets page shows parts of the worker and of the WAT: 80 columns, as the listings; markers found once."""
     import re
 
-    from test_listing_layout import PAGE_COLUMNS, display_width
+    from test_listing_layout import PAGE_COLUMNS
+    from gankit.console import display_width
 
     page = (ROOT / "book" / "widgets.md").read_text(encoding="utf-8")
     shown = re.findall(r":::\{literalinclude\} \.\./_static/widgets/(gan_train[^\n]*)\n(.*?):::", page, re.S)

@@ -42,7 +42,8 @@ from script_module import load_script
 import torch
 
 from test_book import CHAPTER, PageVisit
-from test_listing_layout import PAGE_COLUMNS, display_width
+from test_listing_layout import PAGE_COLUMNS
+from gankit.console import display_width
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = ROOT / "_static" / "widgets" / "gan_widgets.js"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import sys
+import unicodedata
 
 ERRORS = "backslashreplace"  # a character the console cannot show is written as its escape
 
@@ -28,3 +29,13 @@ def safe_output() -> None:
             reconfigure(errors=ERRORS)
         except (ValueError, io.UnsupportedOperation, AttributeError):  # closed or detached
             pass
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a monospaced font: wide and full-width (CJK) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` display columns."""
+    return text + " " * max(width - display_width(text), 0)
