@@ -164,7 +164,7 @@ def variants(batch_size):
 
     return [("清单 11（基线）", plain, batch_size),
             ("去掉谱归一化", no_sn, batch_size),
-            ("去掉权重的滑动平均", no_ema, batch_size),
+            ("去掉权重的指数滑动平均", no_ema, batch_size),
             ("去掉批归一化", no_bn, batch_size),
             ("channels_last", channels_last, batch_size),
             (f"小批量 {2 * batch_size}（按每 {batch_size} 张折算）", plain, 2 * batch_size),

@@ -308,7 +308,7 @@ def test_the_ingredient_table_compares_the_same_seeds():
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()
             if line.startswith("| ") and "做法" not in line]
     # listing 11, without the average, without spectral norm: seed 0 only in every row
-    assert [r[0] for r in rows] == ["代码清单 11（全部成分）", "去掉权重的滑动平均", "去掉谱归一化"]
+    assert [r[0] for r in rows] == ["代码清单 11（全部成分）", "去掉权重的指数滑动平均", "去掉谱归一化"]
     assert "随机数种子 0（" in table
     assert [r[3] for r in rows] == ["8.00", "7.00", "3.00"] and rows[2][-1] == "5/6"
 
@@ -322,6 +322,11 @@ def test_the_ingredient_numbers_name_each_arm():
     numbers = X.chapter_numbers(data)
     assert numbers["conv_one_rate_is"] == 3.0 and numbers["conv_one_rate_goals_reached"] == 5
     assert numbers["conv_one_rate_seeds_n"] == 1 and "conv_no_sn_is" not in numbers  # not run yet
+    assert numbers["conv_one_rate_goal_inception_score"] is False and numbers["conv_one_rate_goal_kl"] is True
+    # listing 11 scored on G itself, on the same seeds (seed 0 only): its own row of numbers
+    assert numbers["conv_no_average_seeds_n"] == 1 and numbers["conv_no_average_is"] == 7.0
+    assert numbers["conv_no_average_fid"] == numbers["conv_no_average_fid_max"] == 40.0
+    assert numbers["conv_one_rate_cpu_min_s"] == 500.0
 
 
 def test_the_ingredient_rows_keep_only_the_seeds_every_arm_finished():

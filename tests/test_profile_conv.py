@@ -45,7 +45,7 @@ def test_each_row_removes_what_it_names():
     assert not any(parametrize.is_parametrized(m) for m in D.model)
     _, G, _ = rows["去掉批归一化"]()
     assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in G.model)
-    D, G, kwargs = rows["去掉权重的滑动平均"]()
+    D, G, kwargs = rows["去掉权重的指数滑动平均"]()
     images = MnistDataset("builtin", BATCH).images
     before = _weights(G.average)
     bench.one_step(D, G, images, torch.arange(BATCH), **kwargs)

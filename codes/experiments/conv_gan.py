@@ -330,7 +330,7 @@ def ingredients_table(data: dict) -> str:
     seeds = _common_seeds(data)
     rows = []
     for label, runs in [("代码清单 11（全部成分）", grid.group_runs(data, "seeds")),
-                        ("去掉权重的滑动平均", grid.group_runs(data, "without-average")),
+                        ("去掉权重的指数滑动平均", grid.group_runs(data, "without-average")),
                         *[(a.label_zh, [r for r in grid.group_runs(data, "ingredients") if r["arm"] == a.name])
                           for a in INGREDIENTS]]:
         runs = [r for r in runs if r["seed"] in seeds]  # the same seeds in every row
@@ -350,7 +350,7 @@ def ingredients_table(data: dict) -> str:
             f"（每种做法都训练完了的种子），打分与代码清单 11 相同（每次 "
             f"{data.get('settings', {}).get('samples', 0):,} 个样本）；一次只去掉一种成分，其余不变。"
             "多个种子时，最少占比、KL、FID、记忆比例和 CPU 秒取最差的种子，IS 取均值；“目标”是 6 项中达到的项数。"
-            "“去掉权重的滑动平均”是代码清单 11 的同一次训练、给生成器 `G` 本身打分。“朴素 DCGAN”同时去掉谱归一化、"
+            "“去掉权重的指数滑动平均”是代码清单 11 的同一次训练、给生成器 `G` 本身打分。“朴素 DCGAN”同时去掉谱归一化、"
             f"合页损失（换成 BCELoss）和两个学习率（两个网络都用 {DCGAN_LEARNING_RATE}），也给 `G` 本身打分。"
             f"6 项目标：每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，FID 低于加噪真实图像锚点，"
             f"IS 均值 ≥ {GOAL['inception_score']}，记忆比例不高于真实测试图像，"
@@ -429,20 +429,33 @@ def chapter_numbers(data: dict) -> dict:
 
 
 def ingredient_numbers(data: dict) -> dict:
-    """Per ingredient-removal arm (``conv_no_sn_*``: the arm's name with underscores): the seeds it
-    ran, the goals it reached on them, its IS and FID; none while the group has no finished run."""
+    """Per row of the ingredient-removal table (``conv_no_sn_*``: the arm's name with underscores;
+    ``conv_no_average_*``: listing 11's runs scored on G itself), on the seeds every arm finished: the
+    seeds, each goal reached or not, the goals reached, IS (mean), FID (mean and worst), the rarest
+    digit's share and KL (worst), the least training CPU time; none while the group has no finished run."""
     out, noisy, real = {}, _noisy_fid(data), _real_memorised(data)
     ran, seeds = grid.group_runs(data, "ingredients"), _common_seeds(data)
-    for arm in INGREDIENTS:
-        runs = [r for r in ran if r["arm"] == arm.name and r["seed"] in seeds]
+    if not seeds:
+        return out
+    rows = [(arm.name.replace("-", "_"), [r for r in ran if r["arm"] == arm.name]) for arm in INGREDIENTS]
+    rows.append(("conv_no_average", grid.group_runs(data, "without-average")))
+    for key, runs in rows:
+        runs = [r for r in runs if r["seed"] in seeds]
         if not runs:
             continue
-        key, cards = arm.name.replace("-", "_"), [last_card(r) for r in runs]
-        checks = goal_checks(runs, noisy, real)
+        cards, checks = [last_card(r) for r in runs], goal_checks(runs, noisy, real)
         out.update({f"{key}_seeds_n": len(runs), f"{key}_goals_reached": sum(v for k, v in checks.items() if k != "all"),
                     f"{key}_is": statistics.fmean(c["inception_score"] for c in cards),
+                    f"{key}_fid": statistics.fmean(c["fid"] for c in cards),
                     f"{key}_fid_max": max(c["fid"] for c in cards), f"{key}_min_share": min(c["min_share"] for c in cards),
                     f"{key}_kl_max": max(c["kl_uniform"] for c in cards)})
+        out.update({f"{key}_goal_{k}": v for k, v in checks.items() if k != "all"})
+        cpus = [r.get("cpu_seconds") for r in runs]
+        if None not in cpus:
+            out[f"{key}_cpu_min_s"] = min(cpus)
+    least = [out[k] for k in out if k.endswith("_cpu_min_s") and not k.startswith("conv_no_average")]
+    if least:  # the cheapest training of any ingredient-removal arm
+        out["conv_ingredients_cpu_min_s"] = min(least)
     return out
 
 
