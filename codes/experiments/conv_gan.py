@@ -123,10 +123,6 @@ class OneRateDiscriminator(L11.ConvDiscriminator):
         self.optimiser = _adam(self.parameters(), L11.G_LEARNING_RATE)
 
 
-class FewestDiscriminator(BCEConvDiscriminator, OneRateDiscriminator):
-    """Listing 11's D with Sigmoid + BCELoss and G's learning rate: spectral norm its one extra ingredient."""
-
-
 class NoBatchNormGenerator(L11.ConvGenerator):
     """Listing 11's G without batch normalisation."""
 
@@ -172,8 +168,6 @@ INGREDIENTS = [
                 BCEConvDiscriminator, L11.ConvGenerator),
     _ingredient("one-rate", "listing 11 with one learning rate (G's) for both", "两个学习率换成一个",
                 OneRateDiscriminator, L11.ConvGenerator),
-    _ingredient("fewest", "listing 11 without batch norm, the hinge loss (BCE) and the second learning rate",
-                "批归一化等三样一起去掉", FewestDiscriminator, NoBatchNormGenerator),
     _ingredient("dcgan", "plain DCGAN: BCE, one learning rate 2e-4, no spectral norm, G scored",
                 "朴素 DCGAN", DCGANDiscriminator, DCGANGenerator,
                 draws=""),
