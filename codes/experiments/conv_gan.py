@@ -324,16 +324,22 @@ def _common_seeds(data: dict) -> set:
     return set.intersection(*[s for s in per_arm if s]) if any(per_arm) else set()
 
 
+def _ingredient_rows(data: dict) -> list[tuple[str, str, list]]:
+    """The ingredient table's rows, as (label, key of its numbers, its runs on the seeds every arm finished):
+    listing 11, listing 11 scored on G itself, then each ingredient-removal arm."""
+    seeds, ran = _common_seeds(data), grid.group_runs(data, "ingredients")
+    rows = [("代码清单 11（全部成分）", "conv", grid.group_runs(data, "seeds")),
+            ("去掉权重的指数滑动平均", "conv_no_average", grid.group_runs(data, "without-average")),
+            *[(a.label_zh, a.name.replace("-", "_"), [r for r in ran if r["arm"] == a.name]) for a in INGREDIENTS]]
+    return [(label, key, [r for r in runs if r["seed"] in seeds]) for label, key, runs in rows]
+
+
 def ingredients_table(data: dict) -> str:
     """Listing 11, then listing 11 without each ingredient, then a plain DCGAN: the goals each reaches."""
     noisy, real = _noisy_fid(data), _real_memorised(data)
     seeds = _common_seeds(data)
     rows = []
-    for label, runs in [("代码清单 11（全部成分）", grid.group_runs(data, "seeds")),
-                        ("去掉权重的指数滑动平均", grid.group_runs(data, "without-average")),
-                        *[(a.label_zh, [r for r in grid.group_runs(data, "ingredients") if r["arm"] == a.name])
-                          for a in INGREDIENTS]]:
-        runs = [r for r in runs if r["seed"] in seeds]  # the same seeds in every row
+    for label, _, runs in _ingredient_rows(data):  # the same seeds in every row
         if not runs:
             continue
         cards, checks = [last_card(r) for r in runs], goal_checks(runs, noisy, real)
@@ -433,14 +439,10 @@ def ingredient_numbers(data: dict) -> dict:
     ``conv_no_average_*``: listing 11's runs scored on G itself), on the seeds every arm finished: the
     seeds, each goal reached or not, the goals reached, IS (mean), FID (mean and worst), the rarest
     digit's share and KL (worst), the least training CPU time; none while the group has no finished run."""
-    out, noisy, real = {}, _noisy_fid(data), _real_memorised(data)
-    ran, seeds = grid.group_runs(data, "ingredients"), _common_seeds(data)
-    if not seeds:
+    out, noisy, real, least = {}, _noisy_fid(data), _real_memorised(data), []
+    if not _common_seeds(data):
         return out
-    rows = [(arm.name.replace("-", "_"), [r for r in ran if r["arm"] == arm.name]) for arm in INGREDIENTS]
-    rows.append(("conv_no_average", grid.group_runs(data, "without-average")))
-    for key, runs in rows:
-        runs = [r for r in runs if r["seed"] in seeds]
+    for _, key, runs in _ingredient_rows(data)[1:]:  # listing 11's own numbers are conv_* (chapter_numbers)
         if not runs:
             continue
         cards, checks = [last_card(r) for r in runs], goal_checks(runs, noisy, real)
@@ -453,7 +455,8 @@ def ingredient_numbers(data: dict) -> dict:
         cpus = [r.get("cpu_seconds") for r in runs]
         if None not in cpus:
             out[f"{key}_cpu_min_s"] = min(cpus)
-    least = [out[k] for k in out if k.endswith("_cpu_min_s") and not k.startswith("conv_no_average")]
+            if key != "conv_no_average":  # listing 11's own runs
+                least.append(min(cpus))
     if least:  # the cheapest training of any ingredient-removal arm
         out["conv_ingredients_cpu_min_s"] = min(least)
     return out
