@@ -324,43 +324,24 @@ CLAIMS = [
          measured="CPU 时间：卷积 GAN 平均 {conv_cpu_s:0} 秒，补救方法最多 {remedies_max_cpu_s:0} 秒"),
     dict(name="conv_without_spectral_norm_worse",
          says="去掉谱归一化后，数字分布和 FID 都明显变差：有的随机数种子里最少的数字不到 5%，"
-              "KL 最大值是代码清单 11 的 3 倍以上，FID 的均值比代码清单 11 高出一半以上（但仍可能低于加噪真实图像）",
+              "KL 最大值是代码清单 11 的两倍以上，FID 的均值比代码清单 11 高出四成以上（但仍可能低于加噪真实图像）",
          condition="conv_no_sn_seeds_n == conv_seeds_n and not conv_no_sn_goal_every_digit_5pct "
-                   "and conv_no_sn_kl_max > 3 * conv_kl_max and conv_no_sn_fid > 1.5 * conv_fid",
+                   "and conv_no_sn_kl_max > 2 * conv_kl_max and conv_no_sn_fid > 1.4 * conv_fid",
          measured="去掉谱归一化（{conv_no_sn_seeds_n} 个种子）：最少数字占比 {conv_no_sn_min_share:%1}，"
                   "KL 最大 {conv_no_sn_kl_max}，FID 均值 {conv_no_sn_fid:1}；"
                   "代码清单 11：KL 最大 {conv_kl_max}，FID 均值 {conv_fid:1}"),
-    dict(name="conv_optional_ingredients",
-         says="单独去掉批归一化、合页损失、两个学习率或权重的滑动平均，每个随机数种子里 10 个数字仍然都至少占 5%，"
-              "FID 也仍低于加噪真实图像",
-         condition="conv_no_bn_seeds_n == conv_bce_seeds_n == conv_one_rate_seeds_n == conv_no_average_seeds_n "
-                   "== conv_seeds_n and conv_no_bn_goal_every_digit_5pct and conv_bce_goal_every_digit_5pct "
-                   "and conv_one_rate_goal_every_digit_5pct and conv_no_average_goal_every_digit_5pct "
-                   "and conv_no_bn_goal_fid_below_noisy and conv_bce_goal_fid_below_noisy "
-                   "and conv_one_rate_goal_fid_below_noisy and conv_no_average_goal_fid_below_noisy",
-         measured="最少数字占比 / FID 最大：去掉批归一化 {conv_no_bn_min_share:%1} / {conv_no_bn_fid_max:1}，"
-                  "BCELoss {conv_bce_min_share:%1} / {conv_bce_fid_max:1}，"
-                  "一个学习率 {conv_one_rate_min_share:%1} / {conv_one_rate_fid_max:1}，"
-                  "去掉滑动平均 {conv_no_average_min_share:%1} / {conv_no_average_fid_max:1}；"
-                  "加噪真实图像 {conv_noisy_fid:1}"),
-    dict(name="conv_optional_ingredients_cost_fid",
-         says="去掉批归一化，或只用生成器本身画图，FID 的均值都高于代码清单 11",
-         condition="conv_no_bn_fid > conv_fid and conv_raw_fid > conv_fid",
-         measured="FID 均值：去掉批归一化 {conv_no_bn_fid:1}，生成器本身 {conv_raw_fid:1}，"
-                  "代码清单 11 {conv_fid:1}"),
-    dict(name="conv_loss_and_rates_close",
-         says="合页损失换成 BCELoss、两个学习率换成一个，FID 的均值与代码清单 11 相差不到一成",
-         condition="abs(conv_bce_fid - conv_fid) < 0.1 * conv_fid and abs(conv_one_rate_fid - conv_fid) < 0.1 * conv_fid",
-         measured="FID 均值：BCELoss {conv_bce_fid:1}，一个学习率 {conv_one_rate_fid:1}，代码清单 11 {conv_fid:1}"),
-    dict(name="conv_dcgan_fid_above_noisy",
-         says="朴素 DCGAN 的 FID 均值高于加噪真实图像",
-         condition="conv_dcgan_seeds_n == conv_seeds_n and conv_dcgan_fid > conv_noisy_fid",
-         measured="朴素 DCGAN（{conv_dcgan_seeds_n} 个种子）的 FID 均值 {conv_dcgan_fid:1}，"
-                  "加噪真实图像 {conv_noisy_fid:1}"),
+    dict(name="conv_richer_close",
+         says="批归一化、合页损失和两个学习率三样一起加上，FID 和 IS 的均值与代码清单 11 相差都不到一成，"
+              "每个随机数种子里 10 个数字仍然都至少占 5%",
+         condition="conv_richer_seeds_n == conv_seeds_n and abs(conv_richer_fid - conv_fid) < 0.1 * conv_fid "
+                   "and abs(conv_richer_is - conv_is) < 0.1 * conv_is and conv_richer_goal_every_digit_5pct",
+         measured="三样一起加上（{conv_richer_seeds_n} 个种子）：FID 均值 {conv_richer_fid:1}，IS 均值 "
+                  "{conv_richer_is:2}，最少数字占比 {conv_richer_min_share:%1}；代码清单 11：FID 均值 {conv_fid:1}，"
+                  "IS 均值 {conv_is:2}"),
     dict(name="conv_ingredients_over_budget",
-         says="去掉任何一种成分，训练的 CPU 时间仍超过 600 秒",
+         says="去掉或加上成分，训练的 CPU 时间都仍超过 600 秒",
          condition="conv_ingredients_cpu_min_s > conv_goal_cpu_s",
-         measured="去掉成分的训练中 CPU 时间最少的为 {conv_ingredients_cpu_min_s:0} 秒，预算 {conv_goal_cpu_s:0} 秒"),
+         measured="改动成分的训练中 CPU 时间最少的为 {conv_ingredients_cpu_min_s:0} 秒，预算 {conv_goal_cpu_s:0} 秒"),
     dict(name="conv_longer_fid_falls",
          says="加长训练后 FID 总体继续下降",
          condition="conv_longer_fid < conv_longer_start_fid",

@@ -9,20 +9,11 @@ from chapter_2_3_2_10 import train_gan_batches, plot_samples
 
 EPOCHS = 8  # 训练的轮次（单线程训练的 CPU 时间见附录）
 BATCH_SIZE = 32  # 每个小批量的真实图像数
-D_LEARNING_RATE = 0.002  # 判别器的学习率是生成器的两倍（双时间尺度）
-G_LEARNING_RATE = 0.001  # 生成器的学习率
+LEARNING_RATE = 0.001  # 两个网络的学习率
 BETAS = (0.5, 0.999)  # Adam 的两个动量系数（DCGAN 的取值）
 EMA_DECAY = 0.999  # 指数滑动平均：每步保留旧平均值的 99.9%
 # 谱归一化：每次计算前，把一层的权重除以它的最大奇异值
 spectral_norm = nn.utils.parametrizations.spectral_norm
-
-
-class HingeLoss(nn.Module):
-    """合页损失：目标 1.0 时输出要高于 +1，目标 0.0 时要低于 -1。"""
-
-    def forward(self, outputs, targets):
-        signs = 2 * targets - 1  # 目标 1.0 → +1，目标 0.0 → -1
-        return torch.relu(1 - signs * outputs).mean()
 
 
 class ConvDiscriminator(Discriminator):
@@ -36,11 +27,12 @@ class ConvDiscriminator(Discriminator):
             spectral_norm(nn.Conv2d(32, 64, 4, stride=2, padding=1)),  # 64×7×7
             nn.LeakyReLU(0.2),
             nn.Flatten(),
-            spectral_norm(nn.Linear(64 * 7 * 7, 1)),  # 一个分数，不再用 Sigmoid
+            spectral_norm(nn.Linear(64 * 7 * 7, 1)),
+            nn.Sigmoid(),
         )
-        self.loss_function = HingeLoss()
+        self.loss_function = nn.BCELoss()  # 与代码清单 09 相同
         self.optimiser = torch.optim.Adam(self.parameters(),
-                                          lr=D_LEARNING_RATE, betas=BETAS)
+                                          lr=LEARNING_RATE, betas=BETAS)
 
 
 class ConvGenerator(Generator):
@@ -48,18 +40,16 @@ class ConvGenerator(Generator):
         super().__init__()
         self.model = nn.Sequential(
             nn.Linear(100, 64 * 7 * 7),  # 100 个随机数 → 64 张 7×7 的特征图
-            nn.BatchNorm1d(64 * 7 * 7),
             nn.ReLU(),
             nn.Unflatten(1, (64, 7, 7)),
             nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1),  # → 32×14×14
-            nn.BatchNorm2d(32),
             nn.ReLU(),
             nn.ConvTranspose2d(32, 1, 4, stride=2, padding=1),  # → 1×28×28
             nn.Sigmoid(),
             nn.Flatten(),  # → 784 个像素，与前面的生成器一样
         )
         self.optimiser = torch.optim.Adam(self.model.parameters(),
-                                          lr=G_LEARNING_RATE, betas=BETAS)
+                                          lr=LEARNING_RATE, betas=BETAS)
         # 权重的指数滑动平均：另存一份网络，不参加训练，画图和打分都用它
         self.average = AveragedModel(
             self.model, multi_avg_fn=get_ema_multi_avg_fn(EMA_DECAY))

@@ -1,5 +1,6 @@
 """experiments.ablation: one fix per variant, the quick experiment end to end, tables from the JSON."""
 import csv
+import dataclasses
 import json
 
 import pytest
@@ -182,6 +183,37 @@ def test_score_cards_are_reused_only_for_the_same_settings(quick):
     assert grid.reusable(data, grid.Config(data="builtin", samples=q["samples"] + 1), q["limit"]) == {}
     assert grid.reusable(data, grid.Config(data="builtin", samples=q["samples"], sample_seed=1), q["limit"]) == {}
     assert grid.reusable(data, cfg, 4000) == {}
+
+
+def test_score_cards_of_changed_code_are_not_reused(quick):
+    """A record is reused only while its run is the one the code trains now (the same fingerprint)."""
+    root, data = quick
+    q = ab.QUICK
+    cfg = grid.Config(data="builtin", limit=q["limit"], samples=q["samples"], sample_seed=0,
+                      checkpoints=str(root / "ck"))
+    reuse = grid.reusable(data, cfg, q["limit"])
+    assert grid.same_code(ab.EXPERIMENT, reuse, cfg) == reuse  # nothing changed: every record
+
+    class EditedDiscriminator(ab.VARIANTS["bce"].D):
+        def __init__(self):
+            super().__init__()
+            self.optimiser = torch.optim.SGD(self.parameters(), lr=0.02)  # an edited learning rate
+
+    arms = {**ab.EXPERIMENT.arms, "bce": dataclasses.replace(ab.VARIANTS["bce"], D=EditedDiscriminator)}
+    kept = grid.same_code(dataclasses.replace(ab.EXPERIMENT, arms=arms), reuse, cfg)
+    edited = {k for k in reuse if k[0] == "bce"}
+    assert edited and not edited & set(kept) and len(kept) == len(reuse) - len(edited)
+
+
+def test_runs_of_arms_the_experiment_no_longer_has_are_left_out(quick):
+    _, data = quick
+    old = json.loads(json.dumps(data))
+    old["runs"].append(dict(old["runs"][0], arm="gone"))
+    old["arms"]["gone"] = {"label": "an arm whose code was removed"}
+    jobs = grid.plan(ab.EXPERIMENT, {})
+    merged = grid.assemble(ab.EXPERIMENT, grid.Results(runs={}), old["settings"], {}, jobs, old, 1, 0.0)
+    assert "gone" not in merged["arms"] and not [r for r in merged["runs"] if r["arm"] == "gone"]
+    assert len(merged["runs"]) == len(data["runs"])  # the others are kept
 
 
 def test_tables_are_read_from_the_json(quick):

@@ -43,8 +43,9 @@ def test_each_row_removes_what_it_names():
     assert any(parametrize.is_parametrized(m) for m in D.model)
     D, _, _ = rows["去掉谱归一化"]()
     assert not any(parametrize.is_parametrized(m) for m in D.model)
-    _, G, _ = rows["去掉批归一化"]()
-    assert not any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in G.model)
+    D, G, _ = rows["加上批归一化等三样"]()
+    assert sum(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in G.model) == 2
+    assert not isinstance(D.model[-1], torch.nn.Sigmoid)
     D, G, kwargs = rows["去掉权重的指数滑动平均"]()
     images = MnistDataset("builtin", BATCH).images
     before = _weights(G.average)

@@ -134,7 +134,7 @@ def test_a_bad_out_gives_one_clear_message(out, words, tmp_path, capsys, monkeyp
 
 
 def test_any_n_even_one_past_a_batch_and_samples_do_not_depend_on_n(folder, capsys):
-    """Batch norm in listing 11's G needs batches of more than one; sample i is the same for every n."""
+    """Whole batches (batch norm in a generator needs more than one sample); sample i is the same for every n."""
     big, _, _ = write(folder, capsys, n=1001, name="big.npy")
     small, _, _ = write(folder, capsys, n=10, name="small.npy")
     assert np.load(big).shape == (1001, 784)

@@ -264,7 +264,8 @@ def assemble(experiment: Experiment, results: Results, settings: dict, specs: di
     """The results file: this run's groups and runs merged into the previous file of the same data."""
     if previous.get("settings", {}).get("data_key") != settings["data_key"]:
         previous = {}
-    runs = {(r["arm"], r["seed"], r["epochs"]): r for r in previous.get("runs", [])}
+    # a run of an arm the experiment no longer has is left out: its code is gone
+    runs = {(r["arm"], r["seed"], r["epochs"]): r for r in previous.get("runs", []) if r["arm"] in experiment.arms}
     runs.update(results.runs)
     order = list(experiment.arms)
     groups = dict(previous.get("groups", {}))
@@ -277,7 +278,7 @@ def assemble(experiment: Experiment, results: Results, settings: dict, specs: di
                              runs_trained=len(trained), wall_seconds=round(time.perf_counter() - started, 1),
                              workers=workers)
     data = {"settings": settings,
-            "arms": {**previous.get("arms", {}), **{n: a.describe() for n, a in experiment.arms.items()}},
+            "arms": {n: a.describe() for n, a in experiment.arms.items()},
             "groups": groups,
             "runs": sorted(runs.values(), key=lambda r: (order.index(r["arm"]) if r["arm"] in order else 99,
                                                          r["seed"], r["epochs"]))}
@@ -409,6 +410,18 @@ def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
     return str(run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise)))
 
 
+def same_code(experiment: Experiment, reuse: dict, cfg: Config) -> dict:
+    """The reusable records whose run is the one this code trains now: a record of a model whose
+    code, hyperparameters or data changed since (another run name, another fingerprint) is left out."""
+    from chapter_2_3_2_02 import MnistDataset
+
+    if not reuse:
+        return {}
+    dataset = MnistDataset(cfg.data, cfg.limit)
+    return {key: r for key, r in reuse.items() if key[0] in experiment.arms
+            and r.get("run") == run_of(experiment.arms[key[0]], key[1], cfg, key[2], dataset)}
+
+
 def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
     """The jobs whose checkpoint at their last epoch exists."""
     from chapter_2_3_2_02 import MnistDataset
@@ -492,9 +505,13 @@ def _main(experiment, write_outputs, args, finish) -> int:
                     "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     reuse = {}
     if not (args.retrain or args.rescore) and previous.get("settings", {}).get("data_key") == run_settings["data_key"]:
-        reuse = reusable(previous, cfg, used)
+        found = reusable(previous, cfg, used)
+        reuse = same_code(experiment, found, cfg)
         if reuse:
             print(f"reusing the score cards of {len(reuse)} runs from {paths.relative(out)} (--rescore to redo)")
+        if len(reuse) < len(found):
+            print(f"{len(found) - len(reuse)} runs in {paths.relative(out)} are of other code or settings "
+                  "(another fingerprint): trained or loaded, and scored, anew")
     started = time.perf_counter()
 
     def save(results):

@@ -95,7 +95,7 @@ def generator(arm: Arm, seed: int, cfg: grid.Config, epochs: int, log=print):
 
 def draw(arm: Arm, G, n: int, seed: int) -> np.ndarray:
     """``n`` samples of ``G`` as an (n, 784) float32 array, the noise from 随机数种子 ``seed``."""
-    # whole batches, then the first n: a batch of one breaks batch norm (listing 11's G), and
+    # whole batches, then the first n: a batch of one breaks batch norm (a generator that has it), and
     # sample i is the same whatever n is asked for
     whole = -(-n // SAMPLE_BATCH) * SAMPLE_BATCH
     images = sample_generator(G, arm.noise, arm.noise_size, n=whole, seed=seed)
