@@ -145,7 +145,7 @@ INGREDIENTS = [
     _ingredient("no-sn", "listing 11 without spectral norm", "去掉谱归一化", NoSpectralNormDiscriminator,
                 L11.ConvGenerator),
     _ingredient("richer", "listing 11 plus batch norm in G, the hinge loss and twice the learning rate for D",
-                "加上批归一化、合页损失和两个学习率", RicherDiscriminator, RicherGenerator),
+                "加上三样常见成分", RicherDiscriminator, RicherGenerator),
 ]
 ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS)}
 
@@ -332,7 +332,7 @@ def ingredients_table(data: dict) -> str:
             f"{data.get('settings', {}).get('samples', 0):,} 个样本）；除最后一行外，每行只改一处，其余不变。"
             "多个种子时，最少占比、KL、FID、记忆比例和 CPU 秒取最差的种子，IS 取均值；“目标”是 6 项中达到的项数。"
             "“去掉权重的指数滑动平均”是代码清单 11 的同一次训练、给生成器 `G` 本身打分。"
-            "“加上批归一化、合页损失和两个学习率”在生成器的前两层后面各加一层批归一化，判别器不接 Sigmoid、"
+            "“加上三样常见成分”即批归一化、合页损失和两个学习率：在生成器的前两层后面各加一层批归一化，判别器不接 Sigmoid、"
             f"改用合页损失，判别器的学习率加倍（{RICHER_D_LEARNING_RATE}）。"
             f"6 项目标：每个数字至少 {GOAL['min_share']:.0%}，KL ≤ {GOAL['kl_uniform']}，FID 低于加噪真实图像锚点，"
             f"IS 均值 ≥ {GOAL['inception_score']}，记忆比例不高于真实测试图像，"
