@@ -177,12 +177,13 @@ def test_score_cards_are_reused_only_for_the_same_settings(quick):
     _, data = quick
     q = ab.QUICK
     cfg = grid.Config(data="builtin", limit=q["limit"], samples=q["samples"], sample_seed=0)
-    reuse = grid.reusable(data, cfg, q["limit"])
+    reuse = grid.reusable(ab.EXPERIMENT, data, cfg, q["limit"])
     assert len(reuse) == len(q["seeds"]) * 2 + len(ab.VARIANTS) - 2  # gan/improved seed 0 are in both groups
     assert set(reuse[("gan", 0, q["seed_epochs"])]["scores"]) == {"1", str(q["seed_epochs"])}
-    assert grid.reusable(data, grid.Config(data="builtin", samples=q["samples"] + 1), q["limit"]) == {}
-    assert grid.reusable(data, grid.Config(data="builtin", samples=q["samples"], sample_seed=1), q["limit"]) == {}
-    assert grid.reusable(data, cfg, 4000) == {}
+    for other in (grid.Config(data="builtin", samples=q["samples"] + 1),
+                  grid.Config(data="builtin", samples=q["samples"], sample_seed=1)):
+        assert grid.reusable(ab.EXPERIMENT, data, other, q["limit"]) == {}
+    assert grid.reusable(ab.EXPERIMENT, data, cfg, 4000) == {}
 
 
 def test_score_cards_of_changed_code_are_not_reused(quick):
@@ -191,8 +192,8 @@ def test_score_cards_of_changed_code_are_not_reused(quick):
     q = ab.QUICK
     cfg = grid.Config(data="builtin", limit=q["limit"], samples=q["samples"], sample_seed=0,
                       checkpoints=str(root / "ck"))
-    reuse = grid.reusable(data, cfg, q["limit"])
-    assert grid.same_code(ab.EXPERIMENT, reuse, cfg) == reuse  # nothing changed: every record
+    reuse = grid.reusable(ab.EXPERIMENT, data, cfg, q["limit"])
+    assert len(reuse) == len(data["runs"])  # nothing changed: every record
 
     class EditedDiscriminator(ab.VARIANTS["bce"].D):
         def __init__(self):
@@ -200,9 +201,11 @@ def test_score_cards_of_changed_code_are_not_reused(quick):
             self.optimiser = torch.optim.SGD(self.parameters(), lr=0.02)  # an edited learning rate
 
     arms = {**ab.EXPERIMENT.arms, "bce": dataclasses.replace(ab.VARIANTS["bce"], D=EditedDiscriminator)}
-    kept = grid.same_code(dataclasses.replace(ab.EXPERIMENT, arms=arms), reuse, cfg)
+    said = []
+    kept = grid.reusable(dataclasses.replace(ab.EXPERIMENT, arms=arms), data, cfg, q["limit"], log=said.append)
     edited = {k for k in reuse if k[0] == "bce"}
     assert edited and not edited & set(kept) and len(kept) == len(reuse) - len(edited)
+    assert said and said[0].startswith(f"{len(edited)} earlier runs are of other code")
 
 
 def test_runs_of_arms_the_experiment_no_longer_has_are_left_out(quick):

@@ -136,9 +136,9 @@ class RicherGenerator(L11.ConvGenerator):
             self.model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(L11.EMA_DECAY))
 
 
-def _ingredient(name, label, label_zh, D, G, draws="average"):
+def _ingredient(name, label, label_zh, D, G):
     return Arm(f"conv-{name}", label, label_zh, D, G, generate_normal_noise, NOISE_SIZE, f"conv-gan-{name}",
-               BATCHES, SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE, draws=draws)
+               BATCHES, SOURCES, cost=4.0, batch_size=L11.BATCH_SIZE, draws="average")
 
 
 INGREDIENTS = [

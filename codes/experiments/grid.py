@@ -155,13 +155,27 @@ def _init_worker():
     torch.set_num_threads(1)
 
 
-def reusable(previous: dict, cfg: Config, images: int) -> dict:
+def reusable(experiment: Experiment, previous: dict, cfg: Config, images: int, log=print) -> dict:
     """Run records of an earlier results file that this run may reuse: the same data (the caller
-    checks the data key), images, samples and sample seed. {(arm, seed, epochs): record}."""
+    checks the data key), images, samples and sample seed, and the run this code trains now (a record
+    of a model whose code, hyperparameters or data changed since has another run name, another
+    fingerprint, and is left out). {(arm, seed, epochs): record}."""
+    from chapter_2_3_2_02 import MnistDataset
+
     settings = previous.get("settings", {})
     if settings.get("samples") != cfg.samples or settings.get("sample_seed") != cfg.sample_seed:
         return {}
-    return {(r["arm"], r["seed"], r["epochs"]): r for r in previous.get("runs", []) if r["images"] == images}
+    found = {(r["arm"], r["seed"], r["epochs"]): r for r in previous.get("runs", [])
+             if r["images"] == images and r["arm"] in experiment.arms}
+    if not found:
+        return {}
+    dataset = MnistDataset(cfg.data, cfg.limit)
+    reuse = {key: r for key, r in found.items()
+             if r.get("run") == run_of(experiment.arms[key[0]], key[1], cfg, key[2], dataset)}
+    if len(reuse) < len(found):
+        log(f"{len(found) - len(reuse)} earlier runs are of other code or settings (another fingerprint): "
+            "trained or loaded, and scored, anew")
+    return reuse
 
 
 def run_grid(arms: dict, jobs: list[Job], cfg: Config, workers: int, save=None, reuse: dict | None = None,
@@ -280,8 +294,7 @@ def assemble(experiment: Experiment, results: Results, settings: dict, specs: di
     data = {"settings": settings,
             "arms": {n: a.describe() for n, a in experiment.arms.items()},
             "groups": groups,
-            "runs": sorted(runs.values(), key=lambda r: (order.index(r["arm"]) if r["arm"] in order else 99,
-                                                         r["seed"], r["epochs"]))}
+            "runs": sorted(runs.values(), key=lambda r: (order.index(r["arm"]), r["seed"], r["epochs"]))}
     for key in ("anchors", "reference", "classifier", "anchors_seconds"):
         if key in results.extra or key in previous:
             data[key] = results.extra.get(key, previous.get(key))
@@ -410,18 +423,6 @@ def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
     return str(run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise)))
 
 
-def same_code(experiment: Experiment, reuse: dict, cfg: Config) -> dict:
-    """The reusable records whose run is the one this code trains now: a record of a model whose
-    code, hyperparameters or data changed since (another run name, another fingerprint) is left out."""
-    from chapter_2_3_2_02 import MnistDataset
-
-    if not reuse:
-        return {}
-    dataset = MnistDataset(cfg.data, cfg.limit)
-    return {key: r for key, r in reuse.items() if key[0] in experiment.arms
-            and r.get("run") == run_of(experiment.arms[key[0]], key[1], cfg, key[2], dataset)}
-
-
 def _available(experiment: Experiment, jobs: list[Job], cfg: Config) -> list[Job]:
     """The jobs whose checkpoint at their last epoch exists."""
     from chapter_2_3_2_02 import MnistDataset
@@ -505,13 +506,9 @@ def _main(experiment, write_outputs, args, finish) -> int:
                     "started": time.strftime("%Y-%m-%d %H:%M:%S")}
     reuse = {}
     if not (args.retrain or args.rescore) and previous.get("settings", {}).get("data_key") == run_settings["data_key"]:
-        found = reusable(previous, cfg, used)
-        reuse = same_code(experiment, found, cfg)
+        reuse = reusable(experiment, previous, cfg, used)
         if reuse:
             print(f"reusing the score cards of {len(reuse)} runs from {paths.relative(out)} (--rescore to redo)")
-        if len(reuse) < len(found):
-            print(f"{len(found) - len(reuse)} runs in {paths.relative(out)} are of other code or settings "
-                  "(another fingerprint): trained or loaded, and scored, anew")
     started = time.perf_counter()
 
     def save(results):
