@@ -259,6 +259,7 @@ def test_committed_results_are_complete_and_make_the_tables():
     assert (tables / X.GOAL_FILE).read_text(encoding="utf-8") == X.goal_table(data)
     if data["groups"].get("ingredients", {}).get("runs_done"):
         assert (tables / X.INGREDIENTS_FILE).read_text(encoding="utf-8") == X.ingredients_table(data)
+    assert (tables / X.LONGER_FILE).read_text(encoding="utf-8") == X.longer_table(data)
 
 
 def test_each_ingredient_run_changes_what_it_names():
@@ -341,3 +342,50 @@ def test_the_ingredient_rows_keep_only_the_seeds_every_arm_finished():
             if line.startswith("| ") and "做法" not in line]
     assert "随机数种子 0（" in X.ingredients_table(data) and len(rows) == 4  # seed 1 of one arm only: left out
     assert X.chapter_numbers(data)["conv_no_sn_seeds_n"] == 1
+
+
+# ------------------------------------------------------------------ a wider generator
+def test_the_wide_generator_doubles_the_channels_and_keeps_the_rest():
+    G, wide = L11.ConvGenerator(), X.WideGenerator()
+    z = generate_normal_noise((4, 100))
+    kinds = (nn.Unflatten, nn.ConvTranspose2d)
+    assert shapes_after(G.model, z, kinds) == [(64, 7, 7), (32, 14, 14), (1, 28, 28)]
+    assert shapes_after(wide.model, z, kinds) == [(128, 7, 7), (64, 14, 14), (1, 28, 28)]
+    assert [type(m) for m in wide.model] == [type(m) for m in G.model]  # the same layers, only wider
+    assert {id(p) for p in wide.optimiser.param_groups[0]["params"]} == {id(p) for p in wide.model.parameters()}
+    assert wide.optimiser.param_groups[0]["lr"] == L11.LEARNING_RATE
+    # the moving average follows the wide network, not the one listing 11's __init__ built first
+    assert [tuple(p.shape) for p in wide.average.module.parameters()] == [tuple(p.shape) for p in wide.model.parameters()]
+    assert X.WIDE.D is L11.ConvDiscriminator and X.WIDE.draws == "average" and X.WIDE.prefix != X.CONV_GAN.prefix
+
+
+def with_wider(data, is_=(7.9, 8.0, 8.1), longer_is=(8.2, 8.6)):
+    """``data`` plus the wide generator's three seeds (8 epochs) and its longer run (20 epochs)."""
+    card = data["runs"][0]["scores"]["8"]
+    data["groups"]["wider"] = {"arms": ["conv-wide-g"], "seeds": [0, 1, 2], "epochs": 8}
+    data["groups"]["wider-longer"] = {"arms": ["conv-wide-g"], "seeds": [0], "epochs": 20}
+    data["runs"] += [{"arm": "conv-wide-g", "seed": s, "epochs": 8, "cpu_seconds": 900.0 + s,
+                      "scores": {"8": dict(card, inception_score=is_[s], fid=30.0 + s)}} for s in (0, 1, 2)]
+    data["runs"].append({"arm": "conv-wide-g", "seed": 0, "epochs": 20, "cpu_seconds": 2000.0, "scores": {
+        "10": dict(card, inception_score=longer_is[0], train_cpu_seconds=1000.0),
+        "20": dict(card, inception_score=longer_is[1], fid=20.0, train_cpu_seconds=2000.0)}})
+    return data
+
+
+def test_the_wider_numbers_and_table_come_from_its_runs():
+    data = with_wider(fake_results(is_=7.5))
+    numbers = X.chapter_numbers(data)
+    assert numbers["conv_wide_seeds_n"] == 3 and numbers["conv_wide_is"] == pytest.approx(8.0)
+    assert numbers["conv_wide_fid"] == pytest.approx(31.0) and numbers["conv_wide_cpu_max_s"] == 902.0
+    assert numbers["conv_wide_goal_inception_score"] is False and numbers["conv_wide_goal_cpu_budget"] is False
+    assert numbers["conv_wide_longer_reaches_is"] and numbers["conv_wide_longer_is_epoch"] == 20
+    assert numbers["conv_wide_longer_is_cpu_s"] == 2000.0 and numbers["conv_wide_longer_fid"] == 20.0
+    assert numbers["conv_longer_is"] == 8.6  # listing 11's own longer run keeps its keys
+    short = X.chapter_numbers(with_wider(fake_results(is_=7.5), longer_is=(8.2, 8.3)))
+    assert not short["conv_wide_longer_reaches_is"] and short["conv_wide_longer_best_is"] == 8.3
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in X.longer_table(data).splitlines()
+            if line.startswith("| ") and "做法" not in line]
+    assert [r[0] for r in rows] == ["代码清单 11", "代码清单 11，继续训练", "生成器的通道加倍", "生成器的通道加倍，继续训练"]
+    assert rows[2][1:5] == ["8", "0, 1, 2", "8.00", "31.0"] and rows[2][-1] == "902"
+    assert rows[3][1:4] == ["20", "0", "8.60"]
+    assert "生成器的通道加倍" not in X.longer_table(fake_results())  # not run: no row

@@ -15,6 +15,10 @@ listing 11 and notebook 5 load):
 - ``longer``: 随机数种子 0 trained on (the same run, resumed) to ``longer_epochs``,
   scored every 2 epochs: how much CPU time the IS goal needs when the budget
   does not reach it.
+- ``wider`` and ``wider-longer``: listing 11 with twice the channels in G
+  (``WideGenerator``), the same 随机数种子 scored every 2 epochs, and seed 0
+  trained on to ``longer_epochs``: whether a bigger G reaches the IS goal, and
+  at what CPU time.
 - ``ingredients``: listing 11 without spectral normalisation, and listing 11
   with three common ingredients added together (batch normalisation in G, the
   hinge loss, twice the learning rate for D), same epochs; with
@@ -31,7 +35,8 @@ Command line (``make conv-gan``)::
 
 Results: ``results/conv_gan.json``, ``results/tables/conv_gan.md`` (score cards
 of every seed, their mean ± sd, the anchors), ``results/tables/conv_gan_goal.md``
-(each goal item, what was measured, reached or not), the numbers the chapter
+(each goal item, what was measured, reached or not), ``conv_gan_longer.md`` (listing 11
+and the wider G, after the budget's epochs and trained on), the numbers the chapter
 quotes (``conv_*`` in ``chapter_metrics.json``), figures 2-72 (samples and digit
 shares of every seed) and 2-73 (IS and FID against CPU time). Figure 2-70 is
 listing 11's own output.
@@ -63,6 +68,7 @@ NAME = "conv_gan"
 TABLE_FILE = "conv_gan.md"
 GOAL_FILE = "conv_gan_goal.md"
 INGREDIENTS_FILE = "conv_gan_ingredients.md"
+LONGER_FILE = "conv_gan_longer.md"
 NOISE_SIZE = 100
 
 # The goal of section 9, for 3 随机数种子 with 5,000 samples each.
@@ -147,7 +153,31 @@ INGREDIENTS = [
     _ingredient("richer", "listing 11 plus batch norm in G, the hinge loss and twice the learning rate for D",
                 "加上三样常见成分", RicherDiscriminator, RicherGenerator),
 ]
-ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS)}
+
+
+# ------------------------------------------------------------------ a wider generator
+WIDE_CHANNELS = (128, 64)  # G's feature maps at 7 x 7 and 14 x 14: twice listing 11's (64, 32)
+
+
+class WideGenerator(L11.ConvGenerator):
+    """Listing 11's G with twice the channels: 128 feature maps of 7 x 7, then 64 of 14 x 14."""
+
+    def __init__(self):
+        super().__init__()
+        wide, narrow = WIDE_CHANNELS
+        self.model = nn.Sequential(
+            nn.Linear(NOISE_SIZE, wide * 7 * 7), nn.ReLU(), nn.Unflatten(1, (wide, 7, 7)),
+            nn.ConvTranspose2d(wide, narrow, 4, stride=2, padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(narrow, 1, 4, stride=2, padding=1), nn.Sigmoid(), nn.Flatten())
+        self.optimiser = _adam(self.model.parameters(), L11.LEARNING_RATE)
+        self.average = torch.optim.swa_utils.AveragedModel(
+            self.model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(L11.EMA_DECAY))
+
+
+WIDE = Arm("conv-wide-g", "listing 11 with twice the channels in G", "生成器的通道加倍", L11.ConvDiscriminator,
+           WideGenerator, generate_normal_noise, NOISE_SIZE, "conv-gan-wide-g", BATCHES, SOURCES, cost=6.5,
+           batch_size=L11.BATCH_SIZE, draws="average")
+ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS, WIDE)}
 
 
 def groups(budget: dict) -> dict:
@@ -158,6 +188,10 @@ def groups(budget: dict) -> dict:
                                 "score_epochs": [epochs]},
             "longer": {"arms": [CONV_GAN.name], "seeds": budget["longer_seeds"], "epochs": longer,
                        "score_epochs": sorted(set(range(2, longer + 1, 2)) | {longer})},
+            "wider": {"arms": [WIDE.name], "seeds": budget["seeds"], "epochs": epochs,
+                      "score_epochs": sorted(set(range(2, epochs + 1, 2)) | {epochs})},
+            "wider-longer": {"arms": [WIDE.name], "seeds": budget["longer_seeds"], "epochs": longer,
+                             "score_epochs": sorted(set(range(2, longer + 1, 2)) | {longer})},
             "ingredients": {"arms": [a.name for a in INGREDIENTS], "seeds": budget["ingredient_seeds"],
                             "epochs": epochs, "score_epochs": [epochs]}}
 
@@ -342,30 +376,74 @@ def ingredients_table(data: dict) -> str:
     return markdown(header, rows, 1) + "\n\n" + note + "\n"
 
 
+def longer_table(data: dict) -> str:
+    """Listing 11 and the generator with twice the channels: after the budget's epochs, and trained on."""
+    rows = []
+    for label, group in (("代码清单 11", "seeds"), ("代码清单 11，继续训练", "longer"),
+                         (WIDE.label_zh, "wider"), (f"{WIDE.label_zh}，继续训练", "wider-longer")):
+        runs = grid.group_runs(data, group)
+        if not runs:
+            continue
+        cards, cpus = [last_card(r) for r in runs], [r.get("cpu_seconds") for r in runs]
+        rows.append([label, runs[0]["epochs"], ", ".join(str(r["seed"]) for r in runs),
+                     f"{statistics.fmean(c['inception_score'] for c in cards):.2f}",
+                     f"{statistics.fmean(c['fid'] for c in cards):.1f}", f"{min(c['min_share'] for c in cards):.3f}",
+                     f"{max(c['kl_uniform'] for c in cards):.3f}", "–" if None in cpus else f"{max(cpus):.0f}"])
+    header = ["做法", "轮次", "随机数种子", "IS", "FID", "最少占比", "KL", "CPU 秒"]
+    wide, narrow = WIDE_CHANNELS
+    note = "“继续训练”是随机数种子 0 的同一次训练接着训练下去。"
+    if any(r[0].startswith(WIDE.label_zh) for r in rows):
+        note += (f"“{WIDE.label_zh}”：生成器 7×7 的特征图有 {wide} 张，14×14 的有 {narrow} 张（代码清单 11 为 "
+                 f"{wide // 2} 张和 {narrow // 2} 张），其余与代码清单 11 相同。")
+    note += ("多个种子时，IS 和 FID 取均值，最少占比、KL 和 CPU 秒取最差的种子。打分与代码清单 11 相同（每次 "
+             f"{data.get('settings', {}).get('samples', 0):,} 个样本）。")
+    return markdown(header, rows, 1) + "\n\n" + note + "\n"
+
+
 # ------------------------------------------------------------------ numbers for the text
-def longer_numbers(points: list[dict], budget_epochs: int) -> dict:
-    """The longer run after the budget's last epoch: how fast IS still rises per budget of CPU time,
-    and when it reaches the goal, or (an extrapolation, not a measurement) when it would."""
+def longer_numbers(points: list[dict], budget_epochs: int, prefix: str = "conv_longer") -> dict:
+    """A longer run after the budget's last epoch (keys ``<prefix>_*``): how fast IS still rises per
+    budget of CPU time, and when it reaches the goal, or (an extrapolation, not a measurement) when it would."""
     start = next((p for p in points if p["epoch"] >= budget_epochs), points[0])  # the budget's end
     last = points[-1]
     hit = first_reaching(points, "inception_score", GOAL["inception_score"])
     budgets = (last["cpu_seconds"] - start["cpu_seconds"]) / GOAL["cpu_seconds"]
     per_budget = (last["inception_score"] - start["inception_score"]) / budgets if budgets > 0 else 0.0
-    out = {"conv_longer_epochs": last["epoch"], "conv_longer_cpu_s": last["cpu_seconds"],
-           "conv_longer_budgets": last["cpu_seconds"] / GOAL["cpu_seconds"],
-           "conv_longer_is": last["inception_score"], "conv_longer_fid": last["fid"],
-           "conv_longer_confidence": last["mean_top_confidence"],
-           "conv_longer_start_epoch": start["epoch"], "conv_longer_start_is": start["inception_score"],
-           "conv_longer_start_fid": start["fid"], "conv_longer_is_per_budget": per_budget,
-           "conv_longer_best_is": max(p["inception_score"] for p in points),
-           "conv_longer_reaches_is": hit is not None}
+    out = {"epochs": last["epoch"], "cpu_s": last["cpu_seconds"], "budgets": last["cpu_seconds"] / GOAL["cpu_seconds"],
+           "is": last["inception_score"], "fid": last["fid"], "confidence": last["mean_top_confidence"],
+           "start_epoch": start["epoch"], "start_is": start["inception_score"], "start_fid": start["fid"],
+           "is_per_budget": per_budget, "best_is": max(p["inception_score"] for p in points),
+           "reaches_is": hit is not None}
     if hit:
-        out.update(conv_longer_is_epoch=hit["epoch"], conv_longer_is_cpu_s=hit["cpu_seconds"],
-                   conv_longer_is_budgets=hit["cpu_seconds"] / GOAL["cpu_seconds"])
+        out.update(is_epoch=hit["epoch"], is_cpu_s=hit["cpu_seconds"], is_budgets=hit["cpu_seconds"] / GOAL["cpu_seconds"])
     elif per_budget > 0:  # straight on at the rate after the budget: an estimate, said as one
         more = (GOAL["inception_score"] - last["inception_score"]) / per_budget * GOAL["cpu_seconds"]
-        out.update(conv_longer_estimate_cpu_s=last["cpu_seconds"] + more,
-                   conv_longer_estimate_budgets=(last["cpu_seconds"] + more) / GOAL["cpu_seconds"])
+        out.update(estimate_cpu_s=last["cpu_seconds"] + more,
+                   estimate_budgets=(last["cpu_seconds"] + more) / GOAL["cpu_seconds"])
+    return {f"{prefix}_{key}": value for key, value in out.items()}
+
+
+def wider_numbers(data: dict) -> dict:
+    """The generator with twice the channels (``conv_wide_*``): its seeds after the budget's epochs
+    (IS and FID means, rarest digit, KL, goals, training CPU time), and its longer run (``conv_wide_longer_*``)."""
+    runs = grid.group_runs(data, "wider")
+    if not runs:
+        return {}
+    cards, checks = [last_card(r) for r in runs], goal_checks(runs, _noisy_fid(data), _real_memorised(data))
+    out = {"conv_wide_seeds_n": len(runs), "conv_wide_epochs": runs[0]["epochs"],
+           "conv_wide_is": statistics.fmean(c["inception_score"] for c in cards),
+           "conv_wide_is_max": max(c["inception_score"] for c in cards),
+           "conv_wide_fid": statistics.fmean(c["fid"] for c in cards),
+           "conv_wide_min_share": min(c["min_share"] for c in cards),
+           "conv_wide_kl_max": max(c["kl_uniform"] for c in cards),
+           "conv_wide_goals_reached": sum(v for k, v in checks.items() if k != "all")}
+    out.update({f"conv_wide_goal_{k}": v for k, v in checks.items() if k != "all"})
+    cpus = [r.get("cpu_seconds") for r in runs]
+    if None not in cpus:
+        out.update(conv_wide_cpu_min_s=min(cpus), conv_wide_cpu_max_s=max(cpus))
+    longer = grid.group_runs(data, "wider-longer")
+    if longer:
+        out.update(longer_numbers(curve(longer[0]), runs[0]["epochs"], prefix="conv_wide_longer"))
     return out
 
 
@@ -407,6 +485,7 @@ def chapter_numbers(data: dict) -> dict:
     if longer:
         out.update(longer_numbers(curve(longer[0]), out["conv_epochs"]))
     out.update(ingredient_numbers(data))
+    out.update(wider_numbers(data))
     return out
 
 
@@ -441,7 +520,8 @@ def ingredient_numbers(data: dict) -> dict:
 def write_outputs(data: dict, results_dir, table_dir) -> list:
     """The two tables and the numbers the chapter quotes, all from conv_gan.json."""
     written = grid.write_tables(data, {TABLE_FILE: (results_table, "seeds"), GOAL_FILE: (goal_table, "seeds"),
-                                       INGREDIENTS_FILE: (ingredients_table, "ingredients")}, table_dir)
+                                       INGREDIENTS_FILE: (ingredients_table, "ingredients"),
+                                       LONGER_FILE: (longer_table, "seeds")}, table_dir)
     if grid.group_runs(data, "seeds"):
         record_metrics(folder=results_dir, **chapter_numbers(data))
         written.append(results_dir / "chapter_metrics.json")
@@ -503,13 +583,17 @@ def save_figures(data: dict, args) -> None:
         gankit.save_figure("2-72", out, fig)
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(WIDTH, 0.5 * WIDTH))
-    lines = [(f"随机数种子 {r['seed']}", curve(r), "-") for r in runs]
-    lines += [(f"随机数种子 {r['seed']}，继续训练", curve(r), ":") for r in grid.group_runs(data, "longer")]
-    for label, points, style in lines:
-        points = [p for p in points if p["cpu_seconds"] is not None]
-        minutes = [p["cpu_seconds"] / 60 for p in points]
-        left.plot(minutes, [p["inception_score"] for p in points], style, marker=".", label=label)
-        right.plot(minutes, [p["fid"] for p in points], style, marker=".", label=label)
+    models = (("代码清单 11", "seeds", "longer", "tab:blue"),
+              (WIDE.label_zh, "wider", "wider-longer", "tab:orange"))
+    for name, seeds, longer, colour in models:  # one colour per model; each seed a line, the longer run dotted
+        lines = [(f"{name}（{len(grid.group_runs(data, seeds))} 个随机数种子）", r, "-")
+                 for r in grid.group_runs(data, seeds)]
+        lines += [(f"{name}，随机数种子 {r['seed']} 继续训练", r, ":") for r in grid.group_runs(data, longer)]
+        for label, run, style in lines:
+            points = [p for p in curve(run) if p["cpu_seconds"] is not None]
+            minutes = [p["cpu_seconds"] / 60 for p in points]
+            for ax, key in ((left, "inception_score"), (right, "fid")):
+                ax.plot(minutes, [p[key] for p in points], style, color=colour, marker=".", linewidth=1, label=label)
     anchors = data.get("anchors", {})
     left.axhline(GOAL["inception_score"], color="tab:green", linestyle="--", linewidth=1,
                  label=f"目标：IS {GOAL['inception_score']}")
@@ -532,8 +616,8 @@ def save_figures(data: dict, args) -> None:
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    fig.legend(handles, labels, loc="lower center", ncols=3, frameon=False)
-    fig.tight_layout(pad=0.3, rect=(0, 0.02 + 0.075 * math.ceil(len(labels) / 3), 1, 1))
+    fig.legend(handles, labels, loc="lower center", ncols=2, frameon=False)
+    fig.tight_layout(pad=0.3, rect=(0, 0.02 + 0.075 * math.ceil(len(labels) / 2), 1, 1))
     gankit.save_figure("2-73", out, fig)
     plt.close("all")
 
