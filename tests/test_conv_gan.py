@@ -381,6 +381,9 @@ def test_the_wider_numbers_and_table_come_from_its_runs():
     assert numbers["conv_wide_longer_reaches_is"] and numbers["conv_wide_longer_is_epoch"] == 20
     assert numbers["conv_wide_longer_is_cpu_s"] == 2000.0 and numbers["conv_wide_longer_fid"] == 20.0
     assert numbers["conv_longer_is"] == 8.6  # listing 11's own longer run keeps its keys
+    # listing 11 trained on, at its last score within the wide G's least CPU time (900 s): epoch 10, 700 s
+    assert numbers["conv_wide_matched_epoch"] == 10 and numbers["conv_wide_matched_cpu_s"] == 700.0
+    assert numbers["conv_wide_matched_is"] == 8.0
     short = X.chapter_numbers(with_wider(fake_results(is_=7.5), longer_is=(8.2, 8.3)))
     assert not short["conv_wide_longer_reaches_is"] and short["conv_wide_longer_best_is"] == 8.3
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in X.longer_table(data).splitlines()

@@ -46,6 +46,8 @@ def test_each_row_removes_what_it_names():
     D, G, _ = rows["加上批归一化等三样"]()
     assert sum(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in G.model) == 2
     assert not isinstance(D.model[-1], torch.nn.Sigmoid)
+    _, G, _ = rows["生成器的通道加倍"]()
+    assert G.model[0].out_features == 2 * 64 * 7 * 7  # the experiment's wide generator
     D, G, kwargs = rows["去掉权重的指数滑动平均"]()
     images = MnistDataset("builtin", BATCH).images
     before = _weights(G.average)

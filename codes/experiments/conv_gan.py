@@ -444,6 +444,12 @@ def wider_numbers(data: dict) -> dict:
     longer = grid.group_runs(data, "wider-longer")
     if longer:
         out.update(longer_numbers(curve(longer[0]), runs[0]["epochs"], prefix="conv_wide_longer"))
+    narrow = grid.group_runs(data, "longer")
+    if narrow and None not in cpus:  # listing 11 trained on, at its last score within the wide G's CPU time
+        within = [p for p in curve(narrow[0]) if p["cpu_seconds"] is not None and p["cpu_seconds"] <= min(cpus)]
+        if within:
+            out.update(conv_wide_matched_epoch=within[-1]["epoch"], conv_wide_matched_cpu_s=within[-1]["cpu_seconds"],
+                       conv_wide_matched_is=within[-1]["inception_score"], conv_wide_matched_fid=within[-1]["fid"])
     return out
 
 
@@ -610,6 +616,8 @@ def save_figures(data: dict, args) -> None:
         ax.set_title(title)
         ax.grid(True, alpha=0.4)
     plain_log_axis(right)
+    low = right.get_ylim()[0]  # down to a labelled tick (50, 20, 10, ...) below the lowest FID
+    right.set_ylim(bottom=max([t for t in (5, 10, 20, 50) if t <= low], default=low))
     handles, labels = [], []
     for ax in (left, right):  # one legend below both panels: each line once
         for handle, label in zip(*ax.get_legend_handles_labels()):
