@@ -353,7 +353,7 @@ CLAIMS = [
          measured="IS：每 600 秒提高 {conv_longer_is_per_budget:2}；第 {conv_longer_epochs} 个轮次 {conv_longer_is:2}，"
                   "最高 {conv_longer_best_is:2}"),
     dict(name="conv_longer_needs_budgets",
-         says="即使保持预算之后的平均速度，达到 IS 8.5 也至少要预算的两倍以上",
+         says="按继续训练时的平均速度外推，达到 IS 8.5 要预算的两倍以上",
          condition="conv_longer_estimate_budgets > 2",
          measured="外推：{conv_longer_estimate_cpu_s:0} 秒，预算的 {conv_longer_estimate_budgets:1} 倍"),
     dict(name="conv_wide_better_per_epoch",
@@ -367,15 +367,22 @@ CLAIMS = [
          condition="conv_wide_cpu_min_s > conv_cpu_max_s",
          measured="通道加倍：{conv_wide_cpu_min_s:0}～{conv_wide_cpu_max_s:0} 秒；代码清单 11：最多 {conv_cpu_max_s:0} 秒"),
     dict(name="conv_wide_no_better_per_cpu",
-         says="代码清单 11 接着训练，用不超过通道加倍的 CPU 时间，IS 不低于、FID 不高于通道加倍 8 个轮次的均值",
+         says="代码清单 11 的随机数种子 0 继续训练，用不超过通道加倍的 CPU 时间，IS 不低于、FID 不高于通道加倍 8 个轮次的均值",
          condition="conv_wide_matched_cpu_s <= conv_wide_cpu_min_s and conv_wide_matched_is >= conv_wide_is"
                    " and conv_wide_matched_fid <= conv_wide_fid",
          measured="代码清单 11 第 {conv_wide_matched_epoch} 个轮次（{conv_wide_matched_cpu_s:0} 秒）：IS {conv_wide_matched_is:2}，"
                   "FID {conv_wide_matched_fid:1}；通道加倍 8 个轮次：IS 均值 {conv_wide_is:2}，FID 均值 {conv_wide_fid:1}"),
+    dict(name="conv_wide_longer_fid_falls",
+         says="通道加倍的生成器继续训练，FID 继续下降",
+         condition="conv_wide_longer_fid < conv_wide_longer_start_fid",
+         measured="通道加倍的 FID：第 {conv_wide_longer_start_epoch} 个轮次 {conv_wide_longer_start_fid:1}，"
+                  "第 {conv_wide_longer_epochs} 个轮次 {conv_wide_longer_fid:1}"),
     dict(name="conv_wide_longer_is_short",
-         says="通道加倍的生成器接着训练，IS 也没有达到 8.5",
-         condition="not conv_wide_longer_reaches_is and conv_wide_longer_best_is < conv_goal_is",
-         measured="通道加倍接着训练到第 {conv_wide_longer_epochs} 个轮次：IS {conv_wide_longer_is:2}，最高 {conv_wide_longer_best_is:2}"),
+         says="通道加倍的生成器继续训练，IS 每 600 秒 CPU 时间提高不到 0.25，也没有达到 8.5",
+         condition="not conv_wide_longer_reaches_is and conv_wide_longer_best_is < conv_goal_is"
+                   " and 0 < conv_wide_longer_is_per_budget < 0.25",
+         measured="通道加倍继续训练到第 {conv_wide_longer_epochs} 个轮次：IS {conv_wide_longer_is:2}，最高 "
+                  "{conv_wide_longer_best_is:2}，每 600 秒提高 {conv_wide_longer_is_per_budget:2}"),
     dict(name="conv_longer_classifier_unsure",
          says="加长训练后，分类器对样本仍不如对真实图像有把握",
          condition="conv_longer_confidence < conv_real_confidence - 0.03",

@@ -131,3 +131,18 @@ def test_a_raise_in_the_printed_train_method_is_what_runs(tmp_path):
     assert result.returncode != 0
     assert "edited by a reader" in result.stderr
     assert "引擎：listing，即书中印出的代码" in result.stdout and "Discriminator.train" in result.stdout
+
+
+def test_a_file_edited_while_its_code_runs_does_not_rename_the_run(tmp_path):
+    """The fingerprint describes the code that runs: an edit saved while a long run goes on (its
+    next epoch, the experiment's next run) names nothing new until the code is loaded again."""
+    from gankit import fingerprint
+
+    module = edited(tmp_path, "chapter_2_3_2_03.py", "self.counter += 1", "self.counter += 1")
+    before = fingerprint.project_code(module.Discriminator())
+    path = Path(module.__file__)
+    text = path.read_text(encoding="utf-8").replace("self.counter += 1", "self.counter += 2", 1)
+    path.write_text("# 三行新注释，函数都下移了三行\n#\n#\n" + text, encoding="utf-8")
+    assert fingerprint.project_code(module.Discriminator()) == before  # still the code loaded
+    reloaded = load_script(path, "reloaded_chapter_2_3_2_03")  # the edit, loaded: a run of its own
+    assert fingerprint.project_code(reloaded.Discriminator()) != before
