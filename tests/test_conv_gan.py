@@ -388,7 +388,7 @@ def test_the_wider_numbers_and_table_come_from_its_runs():
     assert not short["conv_wide_longer_reaches_is"] and short["conv_wide_longer_best_is"] == 8.3
     rows = [[c.strip() for c in line.strip("|").split("|")] for line in X.longer_table(data).splitlines()
             if line.startswith("| ") and "做法" not in line]
-    assert [r[0] for r in rows] == ["代码清单 11", "代码清单 11，继续训练", "生成器的通道加倍", "生成器的通道加倍，继续训练"]
+    assert [r[0] for r in rows] == ["代码清单 11", "代码清单 11，继续训练", "通道加倍", "通道加倍，继续训练"]
     assert rows[2][1:5] == ["8", "0, 1, 2", "8.00", "31.0"] and rows[2][-1] == "902"
     assert rows[3][1:4] == ["20", "0", "8.60"]
-    assert "生成器的通道加倍" not in X.longer_table(fake_results())  # not run: no row
+    assert "通道加倍" not in X.longer_table(fake_results())  # not run: no row
