@@ -1,4 +1,4 @@
-"""Every model of the book by name: the chapter's, the ablation's variants, the remedies, the conv GAN."""
+"""Every model of the book by name: the chapter's, the ablation's variants, the remedies, the conv GANs."""
 from __future__ import annotations
 
 import manifest
@@ -11,7 +11,7 @@ def all_models() -> dict[str, Arm]:
     """Every model of the book, keyed by checkpoint prefix, in the order the book meets them; a model
     of the manifest that no experiment trains joins at the end."""
     arms = [FIRST_GAN, IMPROVED_GAN, *ablation.VARIANTS.values(), *remedies.REMEDIES.values(),
-            *conv_gan.INGREDIENTS, conv_gan.CONV_GAN]
+            *conv_gan.INGREDIENTS, conv_gan.WIDE, conv_gan.CONV_GAN]
     models = {arm.prefix: arm for arm in arms}
     for model in manifest.GANS.values():
         models.setdefault(model.run, book_arm(model, model.name, model.label, model.label))
