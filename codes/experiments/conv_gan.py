@@ -1,8 +1,8 @@
 """Section 9: listing 11's convolutional GAN over 随机数种子, its training CPU time and score cards.
 
-Three groups of runs on ``experiments.grid`` (layout of ``results/conv_gan.json``
-there), all of them listing 11's own run ``conv-gan-...`` (the checkpoints that
-listing 11 and notebook 5 load):
+Groups of runs on ``experiments.grid`` (layout of ``results/conv_gan.json``
+there); the first three are listing 11's own run ``conv-gan-...`` (the checkpoints
+that listing 11 and notebook 5 load):
 
 - ``seeds``: 随机数种子 0, 1, 2, each trained ``EPOCHS`` epochs (listing 11's
   default) in a process with one thread; the moving average of G's weights
@@ -30,6 +30,7 @@ Command line (``make conv-gan``)::
     PYTHONPATH=codes python -m experiments.conv_gan [--data DATA] [--workers 1]
     PYTHONPATH=codes python -m experiments.conv_gan --groups seeds without-average   # the budget only
     PYTHONPATH=codes python -m experiments.conv_gan --groups ingredients   # one ingredient out at a time
+    PYTHONPATH=codes python -m experiments.conv_gan --groups wider wider-longer   # G with twice the channels
     PYTHONPATH=codes python -m experiments.conv_gan --quick      # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.conv_gan --tables     # only tables, figures and numbers
 
