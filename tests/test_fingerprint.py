@@ -146,3 +146,10 @@ def test_a_file_edited_while_its_code_runs_does_not_rename_the_run(tmp_path):
     assert fingerprint.project_code(module.Discriminator()) == before  # still the code loaded
     reloaded = load_script(path, "reloaded_chapter_2_3_2_03")  # the edit, loaded: a run of its own
     assert fingerprint.project_code(reloaded.Discriminator()) != before
+
+
+def test_what_is_not_python_code_is_told_apart_by_its_name():
+    from gankit import fingerprint
+
+    assert fingerprint.normalised_source(len) != fingerprint.normalised_source(print)
+    assert "len" in fingerprint.normalised_source(len)

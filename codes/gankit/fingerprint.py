@@ -61,7 +61,9 @@ def normalised_source(function) -> str:
     """The function's code as a syntax tree dump: comments, docstrings and layout left out; read
     once per process for the code that is running, whatever happens to its file afterwards."""
     code = getattr(function, "__code__", None)
-    key = None if code is None else (code.co_filename, code)
+    if code is None:  # not Python code (a class, a builtin): nothing of a file to pin
+        return _normalised_source(function)
+    key = (code.co_filename, code)
     if key not in _SOURCES:
         _SOURCES[key] = _normalised_source(function)
     return _SOURCES[key]
