@@ -148,6 +148,20 @@ def test_a_file_edited_while_its_code_runs_does_not_rename_the_run(tmp_path):
     assert fingerprint.project_code(reloaded.Discriminator()) != before
 
 
+def test_a_reloaded_function_with_another_default_is_other_code(tmp_path):
+    """Its code object can be the same (defaults are not part of it): the source read is the new one."""
+    from gankit import fingerprint
+
+    path = tmp_path / "loop.py"
+    path.write_text("def loop(batch_size=32):\n    return batch_size\n", encoding="utf-8")
+    first = load_script(path, "loop_first").loop
+    before = fingerprint.code_hash(first)
+    path.write_text("def loop(batch_size=64):\n    return batch_size\n", encoding="utf-8")
+    second = load_script(path, "loop_second").loop
+    assert second.__code__ == first.__code__ and fingerprint.code_hash(second) != before
+    assert fingerprint.code_hash(first) == before  # the function loaded first: still its own source
+
+
 def test_what_is_not_python_code_is_told_apart_by_its_name():
     from gankit import fingerprint
 

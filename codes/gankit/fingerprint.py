@@ -50,23 +50,21 @@ def is_project_code(function) -> bool:
     return not any(folder == path.parent or folder in path.parents for folder in LIBRARIES)
 
 
-# (file, code object) -> normalised source, as first read in this process. inspect reads the source
-# from the file as it is now: after an edit, a function loaded before it would be described by the
-# lines that now stand where it stood, and a long run's later epochs or runs named after code that
-# is not running. Code loaded anew (a restarted kernel, importlib.reload) has new code objects.
+# function -> normalised source, as first read in this process. inspect reads the source from the
+# file as it is now: after an edit, a function loaded before it would be described by the lines that
+# now stand where it stood, and a long run's later epochs or runs named after code that is not
+# running. Code loaded anew (a restarted kernel, importlib.reload) makes new function objects.
 _SOURCES: dict = {}
 
 
 def normalised_source(function) -> str:
     """The function's code as a syntax tree dump: comments, docstrings and layout left out; read
     once per process for the code that is running, whatever happens to its file afterwards."""
-    code = getattr(function, "__code__", None)
-    if code is None:  # not Python code (a class, a builtin): nothing of a file to pin
+    if not isinstance(function, types.FunctionType):  # a builtin: no file to pin
         return _normalised_source(function)
-    key = (code.co_filename, code)
-    if key not in _SOURCES:
-        _SOURCES[key] = _normalised_source(function)
-    return _SOURCES[key]
+    if function not in _SOURCES:  # the function object itself: its defaults are part of its source
+        _SOURCES[function] = _normalised_source(function)
+    return _SOURCES[function]
 
 
 def _normalised_source(function) -> str:
