@@ -427,28 +427,19 @@ def longer_numbers(points: list[dict], budget_epochs: int, prefix: str = "conv_l
 
 def wider_numbers(data: dict) -> dict:
     """The generator with twice the channels (``conv_wide_*``): its seeds after the budget's epochs
-    (IS and FID means, rarest digit, KL, goals, training CPU time), and its longer run (``conv_wide_longer_*``)."""
+    (``run_numbers``, the epochs, the best seed's IS), and its longer run (``conv_wide_longer_*``)."""
     runs = grid.group_runs(data, "wider")
     if not runs:
         return {}
-    cards, checks = [last_card(r) for r in runs], goal_checks(runs, _noisy_fid(data), _real_memorised(data))
-    out = {"conv_wide_seeds_n": len(runs), "conv_wide_epochs": runs[0]["epochs"],
-           "conv_wide_is": statistics.fmean(c["inception_score"] for c in cards),
-           "conv_wide_is_max": max(c["inception_score"] for c in cards),
-           "conv_wide_fid": statistics.fmean(c["fid"] for c in cards),
-           "conv_wide_min_share": min(c["min_share"] for c in cards),
-           "conv_wide_kl_max": max(c["kl_uniform"] for c in cards),
-           "conv_wide_goals_reached": sum(v for k, v in checks.items() if k != "all")}
-    out.update({f"conv_wide_goal_{k}": v for k, v in checks.items() if k != "all"})
-    cpus = [r.get("cpu_seconds") for r in runs]
-    if None not in cpus:
-        out.update(conv_wide_cpu_min_s=min(cpus), conv_wide_cpu_max_s=max(cpus))
+    out = {**run_numbers("conv_wide", runs, data), "conv_wide_epochs": runs[0]["epochs"],
+           "conv_wide_is_max": max(last_card(r)["inception_score"] for r in runs)}
     longer = grid.group_runs(data, "wider-longer")
     if longer:
         out.update(longer_numbers(curve(longer[0]), runs[0]["epochs"], prefix="conv_wide_longer"))
     narrow = grid.group_runs(data, "longer")
-    if narrow and None not in cpus:  # listing 11 trained on, at its last score within the wide G's CPU time
-        within = [p for p in curve(narrow[0]) if p["cpu_seconds"] is not None and p["cpu_seconds"] <= min(cpus)]
+    least = out.get("conv_wide_cpu_min_s")
+    if narrow and least is not None:  # listing 11 trained on, at its last score within the wide G's CPU time
+        within = [p for p in curve(narrow[0]) if p["cpu_seconds"] is not None and p["cpu_seconds"] <= least]
         if within:
             out.update(conv_wide_matched_epoch=within[-1]["epoch"], conv_wide_matched_cpu_s=within[-1]["cpu_seconds"],
                        conv_wide_matched_is=within[-1]["inception_score"], conv_wide_matched_fid=within[-1]["fid"])
@@ -497,29 +488,36 @@ def chapter_numbers(data: dict) -> dict:
     return out
 
 
+def run_numbers(key: str, runs: list[dict], data: dict) -> dict:
+    """Numbers of a row of runs (keys ``<key>_*``): the seeds, each goal reached or not, the goals
+    reached, IS (mean), FID (mean and worst), the rarest digit's share and KL (worst), and the least
+    and most training CPU time when every run has it."""
+    cards, checks = [last_card(r) for r in runs], goal_checks(runs, _noisy_fid(data), _real_memorised(data))
+    out = {f"{key}_seeds_n": len(runs), f"{key}_goals_reached": sum(v for k, v in checks.items() if k != "all"),
+           f"{key}_is": statistics.fmean(c["inception_score"] for c in cards),
+           f"{key}_fid": statistics.fmean(c["fid"] for c in cards),
+           f"{key}_fid_max": max(c["fid"] for c in cards), f"{key}_min_share": min(c["min_share"] for c in cards),
+           f"{key}_kl_max": max(c["kl_uniform"] for c in cards)}
+    out.update({f"{key}_goal_{k}": v for k, v in checks.items() if k != "all"})
+    cpus = [r.get("cpu_seconds") for r in runs]
+    if None not in cpus:
+        out.update({f"{key}_cpu_min_s": min(cpus), f"{key}_cpu_max_s": max(cpus)})
+    return out
+
+
 def ingredient_numbers(data: dict) -> dict:
     """Per row of the ingredient-removal table (``conv_no_sn_*``: the arm's name with underscores;
-    ``conv_no_average_*``: listing 11's runs scored on G itself), on the seeds every arm finished: the
-    seeds, each goal reached or not, the goals reached, IS (mean), FID (mean and worst), the rarest
-    digit's share and KL (worst), the least training CPU time; none while the group has no finished run."""
-    out, noisy, real, least = {}, _noisy_fid(data), _real_memorised(data), []
+    ``conv_no_average_*``: listing 11's runs scored on G itself), on the seeds every arm finished: its
+    ``run_numbers``, and the least training CPU time of any arm; none while the group has no finished run."""
+    out, least = {}, []
     if not _common_seeds(data):
         return out
     for _, key, runs in _ingredient_rows(data)[1:]:  # listing 11's own numbers are conv_* (chapter_numbers)
         if not runs:
             continue
-        cards, checks = [last_card(r) for r in runs], goal_checks(runs, noisy, real)
-        out.update({f"{key}_seeds_n": len(runs), f"{key}_goals_reached": sum(v for k, v in checks.items() if k != "all"),
-                    f"{key}_is": statistics.fmean(c["inception_score"] for c in cards),
-                    f"{key}_fid": statistics.fmean(c["fid"] for c in cards),
-                    f"{key}_fid_max": max(c["fid"] for c in cards), f"{key}_min_share": min(c["min_share"] for c in cards),
-                    f"{key}_kl_max": max(c["kl_uniform"] for c in cards)})
-        out.update({f"{key}_goal_{k}": v for k, v in checks.items() if k != "all"})
-        cpus = [r.get("cpu_seconds") for r in runs]
-        if None not in cpus:
-            out[f"{key}_cpu_min_s"] = min(cpus)
-            if key != "conv_no_average":  # listing 11's own runs
-                least.append(min(cpus))
+        out.update(run_numbers(key, runs, data))
+        if f"{key}_cpu_min_s" in out and key != "conv_no_average":  # not listing 11's own runs
+            least.append(out[f"{key}_cpu_min_s"])
     if least:  # the cheapest training of any ingredient-removal arm
         out["conv_ingredients_cpu_min_s"] = min(least)
     return out
