@@ -1,4 +1,5 @@
 """Listing 11 (the convolutional GAN) and experiments.conv_gan: the classes do what the chapter says."""
+import dataclasses
 import os
 import subprocess
 import sys
@@ -392,3 +393,71 @@ def test_the_wider_numbers_and_table_come_from_its_runs():
     assert rows[2][1:5] == ["8", "0, 1, 2", "8.00", "31.0"] and rows[2][-1] == "902"
     assert rows[3][1:4] == ["20", "0", "8.60"]
     assert "通道加倍" not in X.longer_table(fake_results())  # not run: no row
+
+
+# ------------------------------------------------------------------ told which digit to draw
+class LabelledImages(Images):
+    """A stand-in for MnistDataset with labels."""
+
+    def __init__(self, n, seed=0):
+        super().__init__(n, seed)
+        self.labels = torch.randint(10, (n,), generator=torch.Generator().manual_seed(seed + 1))
+
+
+def test_labelled_noise_is_normal_noise_then_one_digit():
+    torch.manual_seed(0)
+    noise = X.generate_labelled_noise((500, X.NOISE_SIZE + X.DIGITS))
+    assert noise.shape == (500, 110) and X.generate_labelled_noise(7).shape == (7, 110)
+    codes = noise[:, X.NOISE_SIZE:]
+    assert torch.equal(codes.sum(1), torch.ones(500)) and set(codes.unique().tolist()) == {0.0, 1.0}
+    assert len(codes.argmax(1).unique()) == 10  # every digit is asked for
+    assert abs(float(noise[:, :X.NOISE_SIZE].std()) - 1) < 0.05
+
+
+def test_the_conditional_loop_shows_each_image_with_its_digit(monkeypatch):
+    D, G = X.CONDITIONAL.build()
+    data = LabelledImages(70)
+    calls = []
+    monkeypatch.setattr(D, "train", lambda inputs, targets: calls.append(("D", inputs, targets)))
+    monkeypatch.setattr(G, "train", lambda D_, inputs, targets: calls.append(("G", inputs, targets)))
+    torch.manual_seed(3)
+    X.train_conditional_batches(D, G, data, batch_size=32)
+    assert [c[0] for c in calls] == ["D", "D", "G"] * 3
+    real = torch.cat([c[1] for c in calls[0::3]])
+    shown = {tuple(row[:784].tolist()): int(row[784:].argmax()) for row in real}  # image -> digit shown with it
+    assert len(shown) == 70 and all(shown[tuple(img.tolist())] == int(lab) for img, lab in zip(data.images, data.labels))
+    assert all(c[1].shape[1] == 794 and torch.equal(c[2], torch.zeros_like(c[2])) for c in calls[1::3])
+    assert all(c[1].shape[1] == 110 and torch.equal(c[2], torch.ones_like(c[2])) for c in calls[2::3])
+
+
+def test_the_conditional_D_scores_an_image_by_the_digit_it_is_said_to_be():
+    torch.manual_seed(0)
+    D, G = X.CONDITIONAL.build()
+    for module in D.modules():  # no power iteration between the calls compared (nn.Module.eval is shadowed)
+        module.training = False
+    image = torch.rand(1, 784)
+    with torch.no_grad():
+            scores = [float(D.forward(torch.cat([image, X.one_hot(torch.tensor([d]))], 1))) for d in range(10)]
+    assert len({round(s, 6) for s in scores}) == 10  # another digit, another score
+    # G's step: the image G draws is scored as the digit asked for in its noise
+    noise = X.generate_labelled_noise(4)
+    asked = X._TellDigits(D, noise[:, X.NOISE_SIZE:]).forward(G.forward(noise))
+    assert torch.allclose(asked, D.forward(torch.cat([G.forward(noise), noise[:, X.NOISE_SIZE:]], 1)))
+    before = snapshot(G.model)
+    seen = []
+    forward = D.forward
+    D.forward = lambda inputs: seen.append(inputs.detach()) or forward(inputs)
+    G.train(D, noise, torch.ones(4, 1))
+    assert torch.equal(seen[0][:, 784:], noise[:, X.NOISE_SIZE:])  # D is told the digits G was asked for
+    assert changed(before, G.model) and G.average.n_averaged == 1
+    assert G.model[0].in_features == 110 and G.average.module[0].in_features == 110
+
+
+def test_an_arm_with_its_own_loop_names_its_runs_by_that_loop():
+    from chapter_2_3_2_02 import MnistDataset
+
+    cfg = grid.Config(data="builtin", limit=64)
+    data = MnistDataset(cfg.data, cfg.limit)
+    names = {arm.name: grid.run_of(arm, 0, cfg, 8, data) for arm in (X.CONV_GAN, X.CONDITIONAL)}
+    other = grid.run_of(dataclasses.replace(X.CONDITIONAL, loop=L11.train_gan_batches), 0, cfg, 8, data)
+    assert other != names["conv-conditional"] and names["conv-conditional"].startswith("conv-gan-conditional-")

@@ -179,7 +179,82 @@ WIDE = Arm("conv-wide-g", "listing 11 with twice the channels in G", "生成器�
            WideGenerator, generate_normal_noise, NOISE_SIZE, "conv-gan-wide-g", BATCHES, SOURCES, cost=6.5,
            batch_size=L11.BATCH_SIZE, draws="average")
 WIDE_SHORT = "通道加倍"  # its label in the table of longer runs (the print edition's columns are narrow)
-ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS, WIDE)}
+
+
+# ------------------------------------------------------------------ told which digit to draw
+DIGITS = 10  # MNIST's classes: a conditional GAN's G is also given one of them, as 10 one-hot values
+CONDITIONAL_SOURCES = "Mirza & Osindero 2014; Miyato & Koyama 2018"
+
+
+def one_hot(digits):
+    """Each digit as 10 values, 1.0 at its own place."""
+    return nn.functional.one_hot(digits.long(), DIGITS).float()
+
+
+def generate_labelled_noise(size):
+    """100 normal noise values, then the one-hot code of a random digit: what the conditional G draws from."""
+    rows = size[0] if isinstance(size, tuple) else size
+    return torch.cat([torch.randn(rows, NOISE_SIZE), one_hot(torch.randint(DIGITS, (rows,)))], 1)
+
+
+class ConditionalDiscriminator(L11.ConvDiscriminator):
+    """Listing 11's D, told which digit each image should be: 784 pixels, then 10 one-hot values."""
+
+    def __init__(self):
+        super().__init__()
+        # projection (Miyato & Koyama 2018): each digit has a vector as long as the image's features;
+        # their inner product is added to the score
+        self.embed = L11.spectral_norm(nn.Linear(DIGITS, 64 * 7 * 7, bias=False))
+        self.optimiser = _adam(self.parameters(), L11.LEARNING_RATE)
+
+    def forward(self, inputs):
+        features = self.model[:-2](inputs[:, :784])  # the layers before the last Linear
+        codes = inputs[:, 784:]
+        return self.model[-1](self.model[-2](features) + (self.embed(codes) * features).sum(1, keepdim=True))
+
+
+class _TellDigits:
+    """D as G's step sees it: each generated image is scored as the digit it was asked for."""
+
+    def __init__(self, D, codes):
+        self.D, self.codes, self.loss_function = D, codes, D.loss_function
+
+    def forward(self, images):
+        return self.D.forward(torch.cat([images, self.codes], 1))
+
+
+class ConditionalGenerator(L11.ConvGenerator):
+    """Listing 11's G fed 100 noise values and the one-hot code of the digit to draw."""
+
+    def __init__(self):
+        super().__init__()
+        self.model[0] = nn.Linear(NOISE_SIZE + DIGITS, 64 * 7 * 7)
+        self.optimiser = _adam(self.model.parameters(), L11.LEARNING_RATE)
+        self.average = torch.optim.swa_utils.AveragedModel(
+            self.model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(L11.EMA_DECAY))
+
+    def train(self, D, inputs, targets):
+        super().train(_TellDigits(D, inputs[:, NOISE_SIZE:]), inputs, targets)
+
+
+def train_conditional_batches(D, G, dataset, batch_size):
+    """Listing 10's epoch of three steps, each real image shown with its digit, G asked for random digits."""
+    order = torch.randperm(len(dataset))
+    for batch in gankit.progress(order.split(batch_size), "条件 GAN 小批量"):
+        real = torch.cat([dataset.images[batch], one_hot(dataset.labels[batch])], 1)
+        n = len(real)
+        ones, zeros = torch.ones(n, 1), torch.zeros(n, 1)
+        D.train(real, ones)
+        noise = generate_labelled_noise(n)
+        D.train(torch.cat([G.forward(noise).detach(), noise[:, NOISE_SIZE:]], 1), zeros)
+        G.train(D, generate_labelled_noise(n), ones)
+
+
+CONDITIONAL = Arm("conv-conditional", "listing 11 told which digit to draw (conditional GAN, projection D)",
+                  "告诉它画哪个数字", ConditionalDiscriminator, ConditionalGenerator, generate_labelled_noise,
+                  NOISE_SIZE + DIGITS, "conv-gan-conditional", BATCHES, CONDITIONAL_SOURCES, cost=4.2,
+                  batch_size=L11.BATCH_SIZE, draws="average", loop=train_conditional_batches)
+ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS, WIDE, CONDITIONAL)}
 
 
 def groups(budget: dict) -> dict:
@@ -194,6 +269,8 @@ def groups(budget: dict) -> dict:
                       "score_epochs": sorted(set(range(2, epochs + 1, 2)) | {epochs})},
             "wider-longer": {"arms": [WIDE.name], "seeds": budget["longer_seeds"], "epochs": longer,
                              "score_epochs": sorted(set(range(2, longer + 1, 2)) | {longer})},
+            "conditional": {"arms": [CONDITIONAL.name], "seeds": budget["seeds"], "epochs": epochs,
+                            "score_epochs": list(range(1, epochs + 1))},
             "ingredients": {"arms": [a.name for a in INGREDIENTS], "seeds": budget["ingredient_seeds"],
                             "epochs": epochs, "score_epochs": [epochs]}}
 

@@ -96,11 +96,11 @@ def train(arm: Arm, seed: int, cfg: Config, epochs: int, log=print):
         from chapter_2_3_2_10 import BATCH_SIZE
 
         batch = {"batch_size": arm.batch_size or BATCH_SIZE}
+        loop = arm.loop or train_gan_batches
         # code: the loop itself, as the listings' own runs name it (a lambda only passes arguments on,
         # and a name imported inside this function is not one of the lambda's globals)
         ckpt = gankit.train_run(arm.prefix, options, dataset, {"D": D, "G": G},
-                                lambda epoch: train_gan_batches(D, G, dataset, batch["batch_size"]), log=log,
-                                code=(train_gan_batches,))
+                                lambda epoch: loop(D, G, dataset, batch["batch_size"]), log=log, code=(loop,))
     else:
         ckpt = gankit.train_gan_epochs(arm.prefix, options, dataset, D, G, train_gan, arm.noise,
                                        arm.noise_size, log=log)
@@ -418,7 +418,7 @@ def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
     options = gankit.TrainingOptions(epochs=epochs, seed=seed, device=device, engine=cfg.engine,
                                      checkpoints=cfg.checkpoints)
     if arm.trainer == BATCHES:
-        return str(run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (train_gan_batches,)))
+        return str(run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (arm.loop or train_gan_batches,)))
     engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
     return str(run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise)))
 

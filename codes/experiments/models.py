@@ -37,6 +37,7 @@ class Arm:
     epochs_factor: float = 1.0  # epochs relative to the experiment's budget (equal CPU time)
     batch_size: int | None = None  # mini-batch size of listing 10's loop (None: listing 10's own)
     draws: str = ""  # the attribute of the trained G that draws the samples scored ("": G itself)
+    loop: Callable | None = None  # one epoch of mini-batches, (D, G, dataset, batch_size): None is listing 10's
 
     def build(self):
         """(D, G), untrained."""
