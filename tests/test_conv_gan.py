@@ -461,3 +461,44 @@ def test_an_arm_with_its_own_loop_names_its_runs_by_that_loop():
     names = {arm.name: grid.run_of(arm, 0, cfg, 8, data) for arm in (X.CONV_GAN, X.CONDITIONAL)}
     other = grid.run_of(dataclasses.replace(X.CONDITIONAL, loop=L11.train_gan_batches), 0, cfg, 8, data)
     assert other != names["conv-conditional"] and names["conv-conditional"].startswith("conv-gan-conditional-")
+
+
+def with_conditional(data, is_by_epoch=(7.0, 8.6, 9.0, 9.2, 9.3), cpu_per_epoch=140.0):
+    """``data`` plus the conditional GAN's three seeds, scored after each of 5 epochs."""
+    card = data["runs"][0]["scores"]["8"]
+    epochs = len(is_by_epoch)
+    data["groups"]["conditional"] = {"arms": ["conv-conditional"], "seeds": [0, 1, 2], "epochs": epochs}
+    data["runs"] += [{"arm": "conv-conditional", "seed": s, "epochs": epochs, "run": f"conv-gan-conditional-seed{s}",
+                      "cpu_seconds": epochs * cpu_per_epoch + s, "scores": {
+                          str(e): dict(card, inception_score=is_by_epoch[e - 1] + 0.01 * s, fid=60.0 / e,
+                                       train_cpu_seconds=e * cpu_per_epoch + s) for e in range(1, epochs + 1)}}
+                     for s in (0, 1, 2)]
+    return data
+
+
+def test_the_conditional_numbers_are_taken_at_the_last_epoch_within_the_budget():
+    numbers = X.chapter_numbers(with_conditional(fake_results()))
+    # 140 s per epoch: epoch 4 (560-562 s) is the last within 600 s in every seed
+    assert numbers["conv_cond_epoch"] == 4 and numbers["conv_cond_cpu_max_s"] == 562.0
+    assert numbers["conv_cond_is"] == pytest.approx(9.21) and numbers["conv_cond_fid"] == 15.0
+    assert numbers["conv_cond_goal_all"] and numbers["conv_cond_goals_reached"] == 6
+    assert numbers["conv_cond_is_epoch"] == 2 and numbers["conv_cond_is_cpu_max_s"] == 282.0
+    assert numbers["conv_cond_last_epoch"] == 5 and numbers["conv_cond_last_is"] == pytest.approx(9.31)
+    slow = X.chapter_numbers(with_conditional(fake_results(), cpu_per_epoch=299.0))
+    assert slow["conv_cond_epoch"] == 2 and slow["conv_cond_goal_all"]  # 598-600 s: still within
+    late = X.chapter_numbers(with_conditional(fake_results(), is_by_epoch=(7.0, 8.0, 8.2, 8.3, 8.6)))
+    assert not late["conv_cond_goal_all"] and late["conv_cond_is_epoch"] == 5 and late["conv_cond_goals_reached"] == 5
+    mixed = X.chapter_numbers(with_conditional(fake_results(), is_by_epoch=(7.0, 8.495, 9.0, 9.2, 9.3)))
+    assert mixed["conv_cond_is_epoch"] == 3  # seeds 1 and 2 reach 8.5 at epoch 2, seed 0 only at 3
+    never = X.chapter_numbers(with_conditional(fake_results(), is_by_epoch=(7.0, 8.0)))
+    assert "conv_cond_is_epoch" not in never
+    assert "conv_cond_epoch" not in X.chapter_numbers(fake_results())
+
+
+def test_the_conditional_table_has_a_row_per_epoch():
+    table = X.conditional_table(with_conditional(fake_results()))
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()
+            if line.startswith("| ") and "轮次" not in line]
+    assert [r[0] for r in rows] == ["1", "2", "3", "4", "5"]
+    assert rows[1][1:3] == ["8.61", "30.0"] and rows[3][-2:] == ["562", "6/6"] and rows[4][-2:] == ["702", "5/6"]
+    assert rows[0][-1] == "5/6"  # IS 7.0 at epoch 1: every goal but IS

@@ -70,6 +70,7 @@ TABLE_FILE = "conv_gan.md"
 GOAL_FILE = "conv_gan_goal.md"
 INGREDIENTS_FILE = "conv_gan_ingredients.md"
 LONGER_FILE = "conv_gan_longer.md"
+CONDITIONAL_FILE = "conv_gan_conditional.md"
 NOISE_SIZE = 100
 
 # The goal of section 9, for 3 随机数种子 with 5,000 samples each.
@@ -254,6 +255,7 @@ CONDITIONAL = Arm("conv-conditional", "listing 11 told which digit to draw (cond
                   "告诉它画哪个数字", ConditionalDiscriminator, ConditionalGenerator, generate_labelled_noise,
                   NOISE_SIZE + DIGITS, "conv-gan-conditional", BATCHES, CONDITIONAL_SOURCES, cost=4.2,
                   batch_size=L11.BATCH_SIZE, draws="average", loop=train_conditional_batches)
+CONDITIONAL_SHORT = "条件 GAN"  # its name in figure 2-73 and the appendix
 ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS, WIDE, CONDITIONAL)}
 
 
@@ -479,6 +481,25 @@ def longer_table(data: dict) -> str:
     return markdown(header, rows, 1) + "\n\n" + note + "\n"
 
 
+def conditional_table(data: dict) -> str:
+    """The conditional GAN after each epoch: its seeds' scores, the most training CPU time, goals met."""
+    runs = grid.group_runs(data, "conditional")
+    rows = []
+    for epoch in scored_in_all(runs):
+        at = [at_epoch(r, epoch) for r in runs]
+        cards, cpus = [last_card(r) for r in at], [r["cpu_seconds"] for r in at]
+        checks = goal_checks(at, _noisy_fid(data), _real_memorised(data))
+        rows.append([epoch, f"{statistics.fmean(c['inception_score'] for c in cards):.2f}",
+                     f"{statistics.fmean(c['fid'] for c in cards):.1f}", f"{min(c['min_share'] for c in cards):.3f}",
+                     f"{max(c['kl_uniform'] for c in cards):.3f}", "–" if None in cpus else f"{max(cpus):.0f}",
+                     f"{sum(v for k, v in checks.items() if k != 'all')}/{len(checks) - 1}"])
+    header = ["轮次", "IS", "FID", "最少占比", "KL", "CPU 秒", "目标"]
+    note = (f"随机数种子 {', '.join(str(r['seed']) for r in runs)}，每个轮次之后打一次分。IS 和 FID 取均值，"
+            "最少占比、KL 和 CPU 秒取最差的种子。“目标”是六项目标达到了几项，CPU 秒是到这个轮次为止的训练 CPU "
+            "时间。打分与代码清单 11 相同，只是每个样本的数字是随机抽的，再交给生成器。")
+    return markdown(header, rows, 1) + "\n\n" + note + "\n"
+
+
 # ------------------------------------------------------------------ numbers for the text
 def longer_numbers(points: list[dict], budget_epochs: int, prefix: str = "conv_longer") -> dict:
     """A longer run after the budget's last epoch (keys ``<prefix>_*``): how fast IS still rises per
@@ -523,6 +544,47 @@ def wider_numbers(data: dict) -> dict:
     return out
 
 
+def at_epoch(run: dict, epoch: int) -> dict:
+    """A run record as if its training had stopped after ``epoch``: that epoch's card and CPU time."""
+    card = run["scores"][str(epoch)]
+    return {**run, "epochs": epoch, "scores": {str(epoch): card}, "cpu_seconds": card.get("train_cpu_seconds")}
+
+
+def scored_in_all(runs: list[dict]) -> list[int]:
+    """The epochs scored in every run, in order."""
+    return sorted(set.intersection(*({int(e) for e in r["scores"]} for r in runs)))
+
+
+def budget_epoch(runs: list[dict]) -> int | None:
+    """The last epoch scored in every run whose training CPU time is within the budget in every run."""
+    within = [e for e in scored_in_all(runs)
+              if all((r["scores"][str(e)].get("train_cpu_seconds") or math.inf) <= GOAL["cpu_seconds"] for r in runs)]
+    return max(within, default=None)
+
+
+def conditional_numbers(data: dict) -> dict:
+    """The conditional GAN (``conv_cond_*``): ``run_numbers`` of its seeds at the last epoch within the
+    CPU budget, and whether every goal is met there; the epoch by which every seed's IS has reached the
+    goal; ``conv_cond_last_*``: its seeds after their last epoch."""
+    runs = grid.group_runs(data, "conditional")
+    if not runs:
+        return {}
+    out = {"conv_cond_seeds": ", ".join(str(r["seed"]) for r in runs), **run_numbers("conv_cond_last", runs, data),
+           "conv_cond_last_epoch": runs[0]["epochs"]}
+    epoch = budget_epoch(runs)
+    if epoch is not None:
+        within = [at_epoch(r, epoch) for r in runs]
+        checks = goal_checks(within, _noisy_fid(data), _real_memorised(data))
+        out.update(run_numbers("conv_cond", within, data), conv_cond_epoch=epoch, conv_cond_goal_all=checks["all"],
+                   conv_cond_memorised_max=max(last_card(r)["memorised_share"] for r in within),
+                   conv_cond_is_min=min(last_card(r)["inception_score"] for r in within))
+    hits = [first_reaching(curve(r), "inception_score", GOAL["inception_score"]) for r in runs]
+    if None not in hits:  # every seed reached the goal: by which epoch, and the most CPU time it took
+        out.update(conv_cond_is_epoch=max(h["epoch"] for h in hits),
+                   conv_cond_is_cpu_max_s=max(h["cpu_seconds"] for h in hits))
+    return out
+
+
 def chapter_numbers(data: dict) -> dict:
     """What the chapter says about the convolutional GAN, as keys of chapter_metrics.json."""
     runs = grid.group_runs(data, "seeds")
@@ -562,6 +624,7 @@ def chapter_numbers(data: dict) -> dict:
         out.update(longer_numbers(curve(longer[0]), out["conv_epochs"]))
     out.update(ingredient_numbers(data))
     out.update(wider_numbers(data))
+    out.update(conditional_numbers(data))
     return out
 
 
@@ -604,7 +667,8 @@ def write_outputs(data: dict, results_dir, table_dir) -> list:
     """The two tables and the numbers the chapter quotes, all from conv_gan.json."""
     written = grid.write_tables(data, {TABLE_FILE: (results_table, "seeds"), GOAL_FILE: (goal_table, "seeds"),
                                        INGREDIENTS_FILE: (ingredients_table, "ingredients"),
-                                       LONGER_FILE: (longer_table, "seeds")}, table_dir)
+                                       LONGER_FILE: (longer_table, "seeds"),
+                                       CONDITIONAL_FILE: (conditional_table, "conditional")}, table_dir)
     if grid.group_runs(data, "seeds"):
         record_metrics(folder=results_dir, **chapter_numbers(data))
         written.append(results_dir / "chapter_metrics.json")
@@ -667,11 +731,13 @@ def save_figures(data: dict, args) -> None:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(WIDTH, 0.5 * WIDTH))
     models = (("代码清单 11", "seeds", "longer", "tab:blue"),
-              (WIDE.label_zh, "wider", "wider-longer", "tab:orange"))
+              (WIDE.label_zh, "wider", "wider-longer", "tab:orange"),
+              (CONDITIONAL_SHORT, "conditional", "", "tab:purple"))
     for name, seeds, longer, colour in models:  # one colour per model; each seed a line, the longer run dotted
         lines = [(f"{name}（{len(grid.group_runs(data, seeds))} 个随机数种子）", r, "-")
                  for r in grid.group_runs(data, seeds)]
-        lines += [(f"{name}，随机数种子 {r['seed']} 继续训练", r, ":") for r in grid.group_runs(data, longer)]
+        lines += [(f"{name}，随机数种子 {r['seed']} 继续训练", r, ":") for r in grid.group_runs(data, longer)
+                  if longer]
         for label, run, style in lines:
             points = [p for p in curve(run) if p["cpu_seconds"] is not None]
             minutes = [p["cpu_seconds"] / 60 for p in points]
@@ -705,6 +771,48 @@ def save_figures(data: dict, args) -> None:
     fig.tight_layout(pad=0.3, rect=(0, 0.02 + 0.075 * math.ceil(len(labels) / 2), 1, 1))
     gankit.save_figure("2-73", out, fig)
     plt.close("all")
+    save_conditional_figure(data, args, out)
+
+
+COLUMNS = 12  # figure 2-74: samples per digit, one noise per column
+
+
+def save_conditional_figure(data: dict, args, out) -> None:
+    """2-74: the conditional G of seed 0 at the last epoch within the budget: one row per digit asked
+    for, one column per noise (the same 100 values down a column)."""
+    import matplotlib.pyplot as plt
+
+    from gankit.figures import WIDTH
+
+    runs = grid.group_runs(data, "conditional")
+    epoch = budget_epoch(runs) if runs else None
+    if epoch is None:
+        return
+    run = runs[0]
+    ckpt = gankit.Checkpoints(run["run"], args.checkpoints)
+    if not ckpt.path(epoch).is_file():
+        print(f"figure 2-74: skipped, no checkpoint of {run['run']} in {args.checkpoints}; make conv-gan trains it")
+        return
+    G = ConditionalGenerator()
+    ckpt.load(epoch, {"G": G}, restore_rng=False)
+    with torch.no_grad(), torch.random.fork_rng(devices=[]):
+        torch.manual_seed(0)
+        noise = torch.randn(COLUMNS, NOISE_SIZE).repeat(DIGITS, 1)  # row after row, the same 12 noises
+        digits = torch.arange(DIGITS).repeat_interleave(COLUMNS)
+        images = G.average(torch.cat([noise, one_hot(digits)], 1))
+    mosaic = images.view(DIGITS, COLUMNS, 28, 28).permute(0, 2, 1, 3).reshape(DIGITS * 28, COLUMNS * 28)
+    fig, ax = plt.subplots(figsize=(0.75 * WIDTH, 0.68 * WIDTH))
+    ax.imshow(mosaic, cmap="Blues", vmin=0, vmax=1, interpolation="none")
+    ax.set_yticks([28 * d + 13.5 for d in range(DIGITS)], [str(d) for d in range(DIGITS)])
+    ax.set_xticks([28 * c + 13.5 for c in range(COLUMNS)], [str(c + 1) for c in range(COLUMNS)])
+    ax.tick_params(length=0)
+    ax.set_ylabel("要求画的数字")
+    ax.set_xlabel("噪声（每列相同）")
+    for side in ax.spines.values():
+        side.set_visible(False)
+    fig.tight_layout(pad=0.3)
+    gankit.save_figure("2-74", out, fig)
+    plt.close(fig)
 
 
 def main(argv=None) -> int:

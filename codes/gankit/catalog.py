@@ -55,6 +55,7 @@ FIGURES = {f.name: f for f in [
     Figure("mode-hopping", "2-71", "make hopping"),
     Figure("2-72", "2-72", "make conv-gan"),
     Figure("2-73", "2-73", "make conv-gan"),
+    Figure("2-74", "2-74", "make conv-gan"),
 ]}
 
 
