@@ -65,7 +65,7 @@ remedies: ## "going further": remedies for mode collapse, several seeds, scored 
 hopping: ## the digit the first GAN draws after each epoch, seeds 0-4 (figure 2-71; about 13 min CPU)
 	$(PYTHON) -m experiments.hopping
 
-conv-gan: ## the convolutional GAN (listing 11): 3 seeds of 8 epochs, seed 0 on to 16, then without spectral norm, with three more ingredients, and with twice the channels in G (3 seeds each; the wide G's seed 0 on to 16), about 4 CPU-hours (the 3 seeds alone: python -m experiments.conv_gan --groups seeds without-average)
+conv-gan: ## the convolutional GAN (listing 11): 3 seeds of 8 epochs, seed 0 on to 16, then without spectral norm, with three more ingredients, with twice the channels in G, and a conditional GAN (3 seeds each; the wide G's seed 0 on to 16), about 4.5 CPU-hours (the 3 seeds alone: python -m experiments.conv_gan --groups seeds without-average)
 	$(PYTHON) -m experiments.conv_gan
 
 samples: ## MODEL=<name> N=<n> OUT=<file.npy> [SEED=0]: n samples of a trained generator (n x 784, numpy.save), trained first if missing; no MODEL: the names

@@ -387,4 +387,19 @@ CLAIMS = [
          says="加长训练后，分类器对样本仍不如对真实图像有把握",
          condition="conv_longer_confidence < conv_real_confidence - 0.03",
          measured="最大概率的平均值：加长训练 {conv_longer_confidence}，真实测试图像 {conv_real_confidence}"),
+    dict(name="conv_cond_reaches_is_in_budget",
+         says="条件 GAN 的每个随机数种子都在 600 秒 CPU 时间内达到 IS 8.5",
+         condition="conv_cond_is_cpu_max_s <= conv_goal_cpu_s and conv_cond_is_epoch <= conv_cond_epoch"
+                   " and conv_cond_seeds_n == conv_seeds_n",
+         measured="第 {conv_cond_is_epoch} 个轮次，最多 {conv_cond_is_cpu_max_s:0} 秒"),
+    dict(name="conv_cond_d_larger",
+         says="投影判别器每个数字的向量使判别器的参数增加了一半以上",
+         condition="conv_cond_d_params > 1.5 * conv_d_params",
+         measured="代码清单 11 的判别器 {conv_d_params} 个参数，条件 GAN 的 {conv_cond_d_params} 个"),
+    dict(name="conv_cond_meets_all_goals",
+         says="条件 GAN 在 600 秒内的最后一个轮次达到全部六项目标",
+         condition="conv_cond_goal_all and conv_cond_goals_reached == conv_goals_n and conv_cond_seeds_n == conv_seeds_n"
+                   " and conv_cond_is >= conv_goal_is and conv_cond_cpu_max_s <= conv_goal_cpu_s",
+         measured="第 {conv_cond_epoch} 个轮次：IS {conv_cond_is:2}，FID {conv_cond_fid:1}，最少的数字 "
+                  "{conv_cond_min_share:%1}，最多 {conv_cond_cpu_max_s:0} 秒"),
 ]

@@ -484,6 +484,7 @@ def test_the_conditional_numbers_are_taken_at_the_last_epoch_within_the_budget()
     assert numbers["conv_cond_goal_all"] and numbers["conv_cond_goals_reached"] == 6
     assert numbers["conv_cond_is_epoch"] == 2 and numbers["conv_cond_is_cpu_max_s"] == 282.0
     assert numbers["conv_cond_last_epoch"] == 5 and numbers["conv_cond_last_is"] == pytest.approx(9.31)
+    assert numbers["conv_cond_d_params"] == numbers["conv_d_params"] + 10 * 64 * 7 * 7  # one vector per digit
     slow = X.chapter_numbers(with_conditional(fake_results(), cpu_per_epoch=299.0))
     assert slow["conv_cond_epoch"] == 2 and slow["conv_cond_goal_all"]  # 598-600 s: still within
     late = X.chapter_numbers(with_conditional(fake_results(), is_by_epoch=(7.0, 8.0, 8.2, 8.3, 8.6)))

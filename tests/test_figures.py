@@ -167,6 +167,9 @@ def _draw_all(out: Path) -> dict:
     checkpoints = out / "checkpoints"  # untrained generators in place of the three seeds' checkpoints
     for r in grid.group_runs(data, "seeds"):
         gankit.Checkpoints(r["run"], checkpoints).save(r["epochs"], {"G": conv_gan.L11.ConvGenerator()})
+    conditional = grid.group_runs(data, "conditional")
+    gankit.Checkpoints(conditional[0]["run"], checkpoints).save(conv_gan.budget_epoch(conditional),
+                                                                 {"G": conv_gan.ConditionalGenerator()})
     conv_gan.save_figures(data, types.SimpleNamespace(out=str(out), run=None, checkpoints=checkpoints))
     fig = _listing_loss_figure()
     shrink(fig)  # a listing's figure drawn larger than the page: save_figure shrinks it
@@ -214,7 +217,7 @@ def size_mm(png: Path) -> tuple[float, float]:
 
 
 DRAWN_HERE = ["2-58", "2-59", "2-61", "2-62", "2-65", "mode-collapse-comparison", "2-69", "mode-hopping", "2-72",
-              "2-73"]
+              "2-73", "2-74"]
 
 
 @pytest.mark.parametrize("name", DRAWN_HERE)

@@ -19,6 +19,10 @@ that listing 11 and notebook 5 load):
   (``WideGenerator``), the same 随机数种子 scored every 2 epochs, and seed 0
   trained on to ``longer_epochs``: whether a bigger G reaches the IS goal, and
   at what CPU time.
+- ``conditional``: a conditional GAN (G told which digit to draw, D told which
+  digit each image is; ``ConditionalGenerator``, ``ConditionalDiscriminator``),
+  otherwise listing 11, the same 随机数种子 scored after every epoch: whether the
+  same networks reach every goal within the budget once they know the labels.
 - ``ingredients``: listing 11 without spectral normalisation, and listing 11
   with three common ingredients added together (batch normalisation in G, the
   hinge loss, twice the learning rate for D), same epochs; with
@@ -31,16 +35,18 @@ Command line (``make conv-gan``)::
     PYTHONPATH=codes python -m experiments.conv_gan --groups seeds without-average   # the budget only
     PYTHONPATH=codes python -m experiments.conv_gan --groups ingredients   # one ingredient out at a time
     PYTHONPATH=codes python -m experiments.conv_gan --groups wider wider-longer   # G with twice the channels
+    PYTHONPATH=codes python -m experiments.conv_gan --groups conditional   # told which digit to draw
     PYTHONPATH=codes python -m experiments.conv_gan --quick      # built-in data, tiny budget (CI)
     PYTHONPATH=codes python -m experiments.conv_gan --tables     # only tables, figures and numbers
 
 Results: ``results/conv_gan.json``, ``results/tables/conv_gan.md`` (score cards
 of every seed, their mean ± sd, the anchors), ``results/tables/conv_gan_goal.md``
 (each goal item, what was measured, reached or not), ``conv_gan_longer.md`` (listing 11
-and the wider G, after the budget's epochs and trained on), the numbers the chapter
-quotes (``conv_*`` in ``chapter_metrics.json``), figures 2-72 (samples and digit
-shares of every seed) and 2-73 (IS and FID against CPU time). Figure 2-70 is
-listing 11's own output.
+and the wider G, after the budget's epochs and trained on), ``conv_gan_conditional.md``
+(the conditional GAN after each epoch), the numbers the chapter quotes (``conv_*`` in
+``chapter_metrics.json``), figures 2-72 (samples and digit shares of every seed), 2-73
+(IS and FID against CPU time) and 2-74 (the conditional G, one row per digit asked
+for). Figure 2-70 is listing 11's own output.
 """
 from __future__ import annotations
 
@@ -496,7 +502,7 @@ def conditional_table(data: dict) -> str:
     header = ["轮次", "IS", "FID", "最少占比", "KL", "CPU 秒", "目标"]
     note = (f"随机数种子 {', '.join(str(r['seed']) for r in runs)}，每个轮次之后打一次分。IS 和 FID 取均值，"
             "最少占比、KL 和 CPU 秒取最差的种子。“目标”是六项目标达到了几项，CPU 秒是到这个轮次为止的训练 CPU "
-            "时间。打分与代码清单 11 相同，只是每个样本的数字是随机抽的，再交给生成器。")
+            "时间。打分与代码清单 11 相同，只是每个样本要画的数字从 0～9 中等概率随机抽取，与噪声值一起交给生成器。")
     return markdown(header, rows, 1) + "\n\n" + note + "\n"
 
 
@@ -562,10 +568,15 @@ def budget_epoch(runs: list[dict]) -> int | None:
     return max(within, default=None)
 
 
+def _parameters(model) -> int:
+    """How many weights a network trains."""
+    return sum(p.numel() for p in model.parameters())
+
+
 def conditional_numbers(data: dict) -> dict:
     """The conditional GAN (``conv_cond_*``): ``run_numbers`` of its seeds at the last epoch within the
     CPU budget, and whether every goal is met there; the epoch by which every seed's IS has reached the
-    goal; ``conv_cond_last_*``: its seeds after their last epoch."""
+    goal; ``conv_cond_last_*``: its seeds after their last epoch; the weights of its D and of listing 11's."""
     runs = grid.group_runs(data, "conditional")
     if not runs:
         return {}
@@ -578,6 +589,9 @@ def conditional_numbers(data: dict) -> dict:
         out.update(run_numbers("conv_cond", within, data), conv_cond_epoch=epoch, conv_cond_goal_all=checks["all"],
                    conv_cond_memorised_max=max(last_card(r)["memorised_share"] for r in within),
                    conv_cond_is_min=min(last_card(r)["inception_score"] for r in within))
+    with torch.random.fork_rng(devices=[]):  # building the networks draws weights: leave the RNG as it was
+        out.update(conv_d_params=_parameters(L11.ConvDiscriminator()),
+                   conv_cond_d_params=_parameters(ConditionalDiscriminator()))
     hits = [first_reaching(curve(r), "inception_score", GOAL["inception_score"]) for r in runs]
     if None not in hits:  # every seed reached the goal: by which epoch, and the most CPU time it took
         out.update(conv_cond_is_epoch=max(h["epoch"] for h in hits),
@@ -680,7 +694,7 @@ def read_results(results_dir=None) -> dict:
     return read_json(results_dir / f"{NAME}.json", producer=f"python -m experiments.{NAME}")
 
 
-# ------------------------------------------------------------------ figures 2-72, 2-73
+# ------------------------------------------------------------------ figures 2-72, 2-73, 2-74
 def plain_log_axis(ax) -> None:
     """A log y-axis labelled with plain numbers (20, 50, 100), not powers of ten."""
     from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
