@@ -261,7 +261,7 @@ CONDITIONAL = Arm("conv-conditional", "listing 11 told which digit to draw (cond
                   "告诉它画哪个数字", ConditionalDiscriminator, ConditionalGenerator, generate_labelled_noise,
                   NOISE_SIZE + DIGITS, "conv-gan-conditional", BATCHES, CONDITIONAL_SOURCES, cost=4.2,
                   batch_size=L11.BATCH_SIZE, draws="average", loop=train_conditional_batches)
-CONDITIONAL_SHORT = "条件 GAN"  # its name in figure 2-73 and the appendix
+CONDITIONAL_SHORT = "条件 GAN"  # its name in figure 2-73
 ARMS = {a.name: a for a in (CONV_GAN, WITHOUT_AVERAGE, *INGREDIENTS, WIDE, CONDITIONAL)}
 
 
