@@ -82,7 +82,6 @@ def train(arm: Arm, seed: int, cfg: Config, epochs: int, log=print):
     """Train (or load, or resume) ``arm`` with one seed; return (D, G, dataset, record)."""
     from chapter_2_3_2_02 import MnistDataset
     from chapter_2_3_2_08 import train_gan
-    from chapter_2_3_2_10 import train_gan_batches
 
     device = gankit.use_device(cfg.device, arm.trainer)  # auto: per model (gankit.device)
     gankit.set_seed(seed)  # the order of the listings' main: seed, data, D, G
@@ -96,7 +95,7 @@ def train(arm: Arm, seed: int, cfg: Config, epochs: int, log=print):
         from chapter_2_3_2_10 import BATCH_SIZE
 
         batch = {"batch_size": arm.batch_size or BATCH_SIZE}
-        loop = arm.loop or train_gan_batches
+        loop = arm.epoch_loop()
         # code: the loop itself, as the listings' own runs name it (a lambda only passes arguments on,
         # and a name imported inside this function is not one of the lambda's globals)
         ckpt = gankit.train_run(arm.prefix, options, dataset, {"D": D, "G": G},
@@ -409,7 +408,6 @@ def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
     """The name of the run ``train`` trains or loads for ``arm`` and ``seed`` on ``dataset`` (a listing's
     MnistDataset), without training: the run names need the data and the models' code."""
     from chapter_2_3_2_08 import train_gan
-    from chapter_2_3_2_10 import train_gan_batches
     from gankit.training import resolve_engine, run_name
 
     device = gankit.use_device(cfg.device, arm.trainer)  # auto: per model (gankit.device)
@@ -418,7 +416,7 @@ def run_of(arm: Arm, seed: int, cfg: Config, epochs: int, dataset) -> str:
     options = gankit.TrainingOptions(epochs=epochs, seed=seed, device=device, engine=cfg.engine,
                                      checkpoints=cfg.checkpoints)
     if arm.trainer == BATCHES:
-        return str(run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (arm.loop or train_gan_batches,)))
+        return str(run_name(arm.prefix, dataset, options, None, {"D": D, "G": G}, (arm.epoch_loop(),)))
     engine, _ = resolve_engine(cfg.engine, D, G, train_gan, arm.noise, device)
     return str(run_name(arm.prefix, dataset, options, engine, {"D": D, "G": G}, (train_gan, arm.noise)))
 

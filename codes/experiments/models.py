@@ -43,6 +43,12 @@ class Arm:
         """(D, G), untrained."""
         return self.D(), self.G()
 
+    def epoch_loop(self) -> Callable:
+        """One epoch of mini-batches, (D, G, dataset, batch_size): the arm's own, or listing 10's."""
+        from chapter_2_3_2_10 import train_gan_batches
+
+        return self.loop or train_gan_batches
+
     def describe(self) -> dict:
         """What the model is made of, read from the built objects (not typed)."""
         with torch.random.fork_rng(devices=[]):
