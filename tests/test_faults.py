@@ -139,7 +139,7 @@ def no_work(monkeypatch, scripts):
     from experiments import hopping
 
     for module, name in [(grid, "run_grid"), (grid, "train"), (classifier, "train_classifier"), (hopping, "measure"),
-                         (evaluate, "build_reference"), (scripts["make_figures"], "pretrain"),
+                         (evaluate, "build_reference"), (scripts["make_figures"], "run_jobs"),
                          (scripts["make_figures"], "execute"), (scripts["bench"], "listing_speed"),
                          (scripts["bench"], "fast_speed")]:
         monkeypatch.setattr(module, name, refuse)
@@ -605,7 +605,7 @@ def test_corrupt_chapter_metrics_stops_make_figures_before_training(scripts, cor
     metrics = corrupt("chapter_metrics.json")
     before = metrics.read_bytes()
     monkeypatch.setenv(settings.RESULTS_ENV, str(metrics.parent))
-    for step in ("pretrain", "execute"):
+    for step in ("run_jobs", "execute"):
         monkeypatch.setattr(scripts["make_figures"], step, lambda *a: pytest.fail("work before the check"))
     with pytest.raises(StorageError, match=r"chapter_metrics\.json is unreadable or corrupt"):
         gankit.record_metrics(x=1.0)  # a notebook's call: the file is named

@@ -5,11 +5,13 @@
    figures, results and notebooks; any other run writes to ``_build/runs/<data>-seed<seed>/``
    (``make figures`` then compares it with the book: ``tools/compare_run.py``).
 2. Trains the GANs the notebooks show, each to the last epoch the book shows (the book's
-   manifest, codes/manifest.toml), in parallel processes with one thread each, showing each
-   one's epochs and an estimate of the time left.
+   manifest, codes/manifest.toml), and the score card's digit classifier, showing each
+   training's epochs and an estimate of the time left.
    Existing checkpoints are loaded instead (``--retrain`` or ``RETRAIN=1`` trains again).
-3. Executes the notebooks (reference: in place, in book/), with an estimate from
-   the last run's times; they load the checkpoints and write the figures.
+3. Executes the notebooks (reference: in place, in book/); they load the checkpoints and
+   write the figures. A notebook starts as soon as the trainings it loads have finished.
+   Trainings and notebooks are processes of their own, at most one per core at a time,
+   the one with the longest chain of jobs waiting for it first (estimated from the last run's times).
 4. Checks that every figure exists.
 
 A stage whose inputs have not changed since it last finished is skipped, and its outputs stay
@@ -33,6 +35,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "codes"))
@@ -49,7 +52,10 @@ FIGURES = [name for name, f in catalog.FIGURES.items() if not f.made_by.startswi
 # (listing, epochs, what it is): the trainings the notebooks load
 PRETRAIN = [(m.listing, m.book_epochs, m.label) for m in manifest.GANS.values()]
 TIMES = paths.LOG_DIR / "make_figures_times.json"  # seconds each stage took last time, for estimates
-POLL_SECONDS = 15
+JOB_POLL_SECONDS = 0.5  # how often a finished process is noticed
+PROGRESS_SECONDS = 60  # a training's progress line at least this often
+LOOK_SECONDS = 5  # how often the trainings' logs are read for their epochs
+CLASSIFIER = "数字分类器"  # the score card's classifier, a job of its own
 # what every stage depends on besides its own inputs: the code, the models, the fast engine's record
 SOURCES = ("codes", "tools/make_figures.py")
 
@@ -104,53 +110,152 @@ def minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min" if seconds >= 60 else f"{seconds:.0f} s"
 
 
-def pretrain(env: dict, retrain: bool, times: dict) -> None:
-    """The trainings of PRETRAIN, at most one per core, with a progress line every POLL_SECONDS."""
+class Job(NamedTuple):
+    """One process of make figures: a training, the classifier, or a notebook."""
+    name: str  # what the progress lines call it; its key in TIMES
+    command: list
+    env: dict
+    log: Path
+    needs: frozenset = frozenset()  # the jobs that must have finished before it starts
+    epochs: int = 0  # a training's epochs, for its progress line
+
+
+def training_jobs(env: dict, retrain: bool) -> list[Job]:
+    """The trainings of PRETRAIN, one thread each, and the score card's classifier."""
+    one_thread = {**env, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TQDM_DISABLE": "1"}
+    jobs = [Job(what, [sys.executable, str(ROOT / "codes" / listing), "--epochs", str(epochs),
+                       "--out", str(paths.LOG_DIR / "figures")] + (["--retrain"] if retrain else []),
+                one_thread, paths.LOG_DIR / f"{listing[:-3]}.log", epochs=epochs)
+            for listing, epochs, what in PRETRAIN]
+    # trained once for the data (one thread, see gankit/classifier.py), before the notebooks that score
+    jobs.append(Job(CLASSIFIER, [sys.executable, "-m", "gankit.classifier"], one_thread,
+                    paths.LOG_DIR / "classifier.log"))
+    return jobs
+
+
+def notebook_needs(name: str) -> frozenset:
+    """The jobs a notebook loads the results of: the trainings of the listings its cells name, and
+    the classifier when it scores generators (``gankit.scorecard``)."""
+    cells = json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))["cells"]
+    code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    needs = {what for listing, _, what in PRETRAIN if listing[:-3] in code}
+    return frozenset(needs | ({CLASSIFIER} if "scorecard" in code else set()))
+
+
+def notebook_job(name: str, run, env: dict) -> Job:
+    """Executing book/``name`` in a process of its own (``--notebook``), written to the run's folder."""
+    return Job(name, [sys.executable, str(Path(__file__).resolve()), "--notebook", name,
+                      "--into", str(paths.notebook_dir(run))],
+               env, paths.LOG_DIR / f"{name.removesuffix('.ipynb')}.log", needs=notebook_needs(name))
+
+
+def critical_paths(jobs: list[Job], times: dict) -> dict:
+    """{job: the seconds from its start to the end of the longest chain of jobs that wait for it},
+    from the last run's times (a job never timed counts 1 s)."""
+    after = {job.name: [j for j in jobs if job.name in j.needs] for job in jobs}
+    chain = {}
+
+    def length(job: Job) -> float:
+        if job.name not in chain:
+            chain[job.name] = times.get(job.name, 1.0) + max((length(j) for j in after[job.name]), default=0.0)
+        return chain[job.name]
+
+    for job in jobs:
+        length(job)
+    return chain
+
+
+class JobFailed(RuntimeError):
+    """A training or notebook ended with an error; the message says which, and why."""
+
+
+def failure(job: Job, code: int) -> str:
+    """Why ``job`` failed: a notebook's own error line, or a training's last lines."""
+    text = job.log.read_text(errors="replace") if job.log.is_file() else ""
+    errors = [line.removeprefix("error: ") for line in text.splitlines() if line.startswith("error: ")]
+    if job.name in NOTEBOOKS and errors:
+        return errors[-1]
+    return (f"{job.name} failed (exit {code}); see {paths.relative(job.log)}:\n"
+            + "\n".join(text.splitlines()[-5:]))
+
+
+def run_jobs(jobs: list[Job], times: dict) -> None:
+    """Run ``jobs`` in parallel processes, at most one per core, each as soon as the jobs it needs have
+    finished, the longest chain first (so that the last to finish is not a long one started late);
+    a progress line when a training finishes an epoch, or each minute. A job that fails stops the
+    others (a training resumes from its last finished epoch) and raises JobFailed."""
     cores = max(1, os.cpu_count() or 1)
     paths.LOG_DIR.mkdir(parents=True, exist_ok=True)
-    # the longest first (last run's times; before any, the book's order reversed: listing 11, 10, 09, 08),
-    # so that the last one to finish is not a long one started late
-    waiting = sorted(reversed(PRETRAIN), key=lambda job: -times.get(job[2], 0.0))
-    running = {}
-    last_counts, last_print = [], 0.0
+    names = {job.name for job in jobs}
+    chain = critical_paths(jobs, times)
+    order = {job.name: i for i, job in enumerate(jobs)}
+    waiting = sorted(jobs, key=lambda job: (-chain[job.name], order[job.name]))
+    running, done = {}, set()
+    last_counts, last_print, last_look = [], time.perf_counter(), 0.0
     while waiting or running:
-        while waiting and len(running) < cores:
-            listing, epochs, what = waiting.pop(0)
-            cmd = [sys.executable, str(ROOT / "codes" / listing), "--epochs", str(epochs),
-                   "--out", str(paths.LOG_DIR / "figures")] + (["--retrain"] if retrain else [])
-            log_path = paths.LOG_DIR / f"{listing[:-3]}.log"
-            log = open(log_path, "w")
-            print(f"training: {what} ({listing}, {epochs} epochs; log {paths.relative(log_path)})", flush=True)
-            job = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT,
-                                   env={**env, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "TQDM_DISABLE": "1"})
-            running[what] = (job, log, log_path, epochs, time.perf_counter())
-        time.sleep(POLL_SECONDS)
-        states = []
-        for what, (job, log, log_path, epochs, began) in list(running.items()):
-            text = log_path.read_text(errors="replace")
-            finished = max([int(n) for n in re.findall(r"epoch(\d+)\.pt", text)] or [0])
-            elapsed = time.perf_counter() - began
-            if job.poll() is not None:
-                log.close()
-                if job.returncode != 0:
-                    sys.exit(f"{what} failed (exit {job.returncode}); see {paths.relative(log_path)}:\n"
-                             + "\n".join(text.splitlines()[-5:]))
-                if "检查点：已保存" in text and "继续训练" not in text:
-                    times[what] = elapsed  # a whole training: the estimate for the next one
-                print(f"training: {what} done in {minutes(elapsed)}", flush=True)
-                del running[what]
+        for job in [j for j in waiting if (j.needs & names) <= done][:cores - len(running)]:
+            waiting.remove(job)
+            log = open(job.log, "w")
+            estimate = f", last time {minutes(times[job.name])}" if job.name in times else ""
+            what = f"{job.epochs} epochs" if job.epochs else "running"
+            print(f"{kind(job)}: {shown(job)} ({what}{estimate}; log {paths.relative(job.log)})", flush=True)
+            process = subprocess.Popen(job.command, stdout=log, stderr=subprocess.STDOUT, env=job.env, cwd=ROOT)
+            running[job.name] = (job, process, log, time.perf_counter())
+        if not running:
+            raise RuntimeError(f"jobs that wait for jobs that are not there: {[j.name for j in waiting]}")
+        time.sleep(JOB_POLL_SECONDS)
+        for name, (job, process, log, began) in list(running.items()):
+            if process.poll() is None:
                 continue
-            fresh = len(re.findall(r"检查点：已保存", text))
-            left = ""
-            if fresh:
-                left = f", about {minutes(elapsed / fresh * (epochs - finished))} left"
-            elif times.get(what):
-                left = f", about {minutes(max(0.0, times[what] - elapsed))} left (last run's time)"
-            states.append(f"{what} {finished}/{epochs} epochs{left}")
+            log.close()
+            del running[name]
+            if process.returncode != 0:
+                for other, process_, log_, _ in running.values():
+                    process_.terminate()
+                    process_.wait()
+                    log_.close()
+                    print(f"{kind(other)}: {shown(other)} stopped" + (
+                        " (it resumes from its last finished epoch)" if other.epochs else ""), flush=True)
+                raise JobFailed(failure(job, process.returncode))
+            elapsed = time.perf_counter() - began
+            text = job.log.read_text(errors="replace")
+            whole = "检查点：已保存" in text and "继续训练" not in text  # a training from its first epoch
+            if not job.epochs or whole:
+                times[name] = elapsed  # the estimate for the next run
+            print(f"{kind(job)}: {shown(job)} done in {minutes(elapsed)}", flush=True)
+            done.add(name)
+        if time.perf_counter() - last_look < LOOK_SECONDS:
+            continue
+        last_look = time.perf_counter()
+        states = [training_state(job, time.perf_counter() - began, times)
+                  for job, _, _, began in running.values() if job.epochs]
         counts = re.findall(r" (\d+)/\d+ epochs", " ".join(states))
-        if states and (counts != last_counts or time.perf_counter() - last_print > 60):
+        if states and (counts != last_counts or time.perf_counter() - last_print > PROGRESS_SECONDS):
             print("training: " + "; ".join(states), flush=True)  # when an epoch has finished, or each minute
             last_counts, last_print = counts, time.perf_counter()
+
+
+def kind(job: Job) -> str:
+    """What a progress line about ``job`` starts with."""
+    return "notebook" if job.name in NOTEBOOKS else "training" if job.epochs else "classifier"
+
+
+def shown(job: Job) -> str:
+    """How a progress line names ``job``: a notebook by its path."""
+    return f"book/{job.name}" if job.name in NOTEBOOKS else job.name
+
+
+def training_state(job: Job, elapsed: float, times: dict) -> str:
+    """'卷积 GAN 3/8 epochs, about 9.1 min left' from the training's log."""
+    text = job.log.read_text(errors="replace")
+    finished = max([int(n) for n in re.findall(r"epoch(\d+)\.pt", text)] or [0])
+    fresh = len(re.findall(r"检查点：已保存", text))
+    left = ""
+    if fresh:
+        left = f", about {minutes(elapsed / fresh * (job.epochs - finished))} left"
+    elif times.get(job.name):
+        left = f", about {minutes(max(0.0, times[job.name] - elapsed))} left (last run's time)"
+    return f"{job.name} {finished}/{job.epochs} epochs{left}"
 
 
 class NotebookError(RuntimeError):
@@ -206,6 +311,16 @@ def execute(notebook: Path, out: Path, env: dict) -> None:
     nbformat.write(nb, out)
 
 
+def run_notebook(name: str, into: Path) -> int:
+    """A notebook job (``--notebook``): execute book/``name`` into ``into``; 1 after one error line."""
+    try:
+        execute(ROOT / "book" / name, into / name, dict(os.environ))
+    except NotebookError as err:
+        print(f"error: {err}. Fix the code it runs, then run make figures again.", file=sys.stderr)
+        return 1
+    return 0
+
+
 def check_outputs(run) -> int:
     """The folders this run writes and the metrics file the notebooks merge into, checked before any
     training; 0 when all is well, else the exit status after one line (2: a folder; 1: a file)."""
@@ -232,7 +347,11 @@ def main() -> int:
     parser.add_argument("--retrain", action="store_true", help="train every GAN again from scratch")
     parser.add_argument("--reference", action="store_true",
                         help=f"maintainers: rewrite the book's reference (full MNIST, seed 0; ${settings.REFERENCE_ENV}=1)")
+    parser.add_argument("--notebook", help=argparse.SUPPRESS)  # make figures' own job: one notebook,
+    parser.add_argument("--into", type=Path, help=argparse.SUPPRESS)  # written into this folder
     args = parser.parse_args()
+    if args.notebook:
+        return run_notebook(args.notebook, args.into)
     if args.reference:
         os.environ[settings.REFERENCE_ENV] = "1"  # for this process, the trainings and the notebooks
     try:
@@ -273,28 +392,23 @@ def main() -> int:
     complete = all((paths.figure_dir(run) / f"{f}.png").exists() for f in FIGURES)
     last = gankit.storage.read_memory(memory) if complete and not args.retrain else {}
     now = stage_inputs(common, run)
-    if last.get("training") == now["training"]:
-        print("training: skipped (the code, the settings and the checkpoints are those of the last run)", flush=True)
+    trainings = last.get("training") != now["training"]
+    if trainings:  # they change what every notebook loads: then every notebook runs again
+        jobs = training_jobs(env, args.retrain)
     else:
-        pretrain(env, args.retrain, times)
-        now = stage_inputs(common, run)
-    trained = time.perf_counter()
-    print(f"training done in {minutes(trained - start)}", flush=True)
+        jobs = []
+        print("training: skipped (the code, the settings and the checkpoints are those of the last run)", flush=True)
     for name in NOTEBOOKS:
-        if last.get(name) == now[name] and (paths.notebook_dir(run) / name).is_file():
+        if not trainings and last.get(name) == now[name] and (paths.notebook_dir(run) / name).is_file():
             print(f"notebook: book/{name} skipped (nothing it depends on changed)", flush=True)
-            continue
-        estimate = f" (last time {minutes(times[name])})" if name in times else ""
-        print(f"notebook: running book/{name}{estimate}", flush=True)
-        t0 = time.perf_counter()
-        try:
-            execute(ROOT / "book" / name, paths.notebook_dir(run) / name, env)
-        except NotebookError as err:
-            print(f"error: {err}. Fix the code it runs, then run make figures again.", file=sys.stderr)
-            memory.unlink(missing_ok=True)  # the next run does everything again
-            return 1
-        times[name] = time.perf_counter() - t0
-        print(f"notebook: book/{name} done in {minutes(times[name])}", flush=True)
+        else:
+            jobs.append(notebook_job(name, run, env))
+    try:
+        run_jobs(jobs, times)
+    except JobFailed as err:
+        print(f"error: {err}", file=sys.stderr)
+        memory.unlink(missing_ok=True)  # the next run does everything again
+        return 1
     gankit.storage.write_json(TIMES, times, digits=1)
     figures = paths.figure_dir(run)
     missing = [f for f in FIGURES if not (figures / f"{f}.png").exists()]
@@ -303,8 +417,7 @@ def main() -> int:
         memory.unlink(missing_ok=True)  # the next run does everything again
         return 1
     gankit.storage.write_json(memory, stage_inputs(common, run), digits=None)  # what this run ended with
-    print(f"all {len(FIGURES)} figures in {paths.relative(figures)}; total {minutes(time.perf_counter() - start)} "
-          f"(training {minutes(trained - start)})")
+    print(f"all {len(FIGURES)} figures in {paths.relative(figures)}; total {minutes(time.perf_counter() - start)}")
     return 0
 
 
