@@ -125,3 +125,13 @@ def test_every_job_of_a_run_from_scratch_can_start(make_figures):
     assert all(j.needs <= names for j in jobs)
     assert len(names) == len(module.PRETRAIN) + 1 + len(module.NOTEBOOKS)
     assert all(j.env["OMP_NUM_THREADS"] == "1" for j in jobs if j.epochs)
+
+
+def test_before_any_timed_run_the_longest_trainings_start_first(make_figures):
+    """A fresh clone has no times yet: the convolutional GAN and feature matching (the longest, by the
+    book's order reversed) start first, the notebooks after the trainings."""
+    module = make_figures
+    jobs = module.training_jobs({}, retrain=False) + [module.notebook_job(n, None, {}) for n in module.NOTEBOOKS]
+    order = [job.name for job in module.start_order(jobs, {})]
+    assert order[:2] == ["卷积 GAN", "特征匹配"]
+    assert order.index(module.CLASSIFIER) < min(order.index(n) for n in module.NOTEBOOKS)
