@@ -968,3 +968,12 @@ def test_a_run_ends_with_a_comparison_against_the_book(tmp_path, monkeypatch):
     assert (runs / "idx60000-seed0" / "comparison.md").is_file()
     code, _, err = call(compare_run.main, ["../.."])
     assert_one_clear_line(code, err, 2, "no run '../..'")
+    # a figure that draws an experiment's results the run has not made: the comparison says so
+    (figures / "2-69.png").write_bytes(b"drawn without the improved GAN's shares")
+    results = runs / "idx60000-seed0" / "results"
+    (results / "remedies.json").write_text("{}")
+    code, out, _ = call(compare_run.main, ["idx60000-seed0"])
+    assert "2-69.png;" in out and "2-69 drawn without this run's results of make ablation, which" in out
+    (results / "ablation.json").write_text("{}")
+    code, out, _ = call(compare_run.main, ["idx60000-seed0"])
+    assert out.count("2-69.png") == 1 and "drawn without" not in out

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "codes"))
 
-from gankit import paths  # noqa: E402
+from gankit import catalog, paths  # noqa: E402
 from gankit.console import safe_output  # noqa: E402
 from gankit.storage import atomic_write_text  # noqa: E402
 
@@ -42,6 +42,7 @@ class Comparison:
     same_figures: list = field(default_factory=list)
     other_figures: list = field(default_factory=list)
     missing_figures: list = field(default_factory=list)  # in the book, not (yet) made by the run
+    drawn_without: dict = field(default_factory=dict)  # a differing figure -> results it would draw, not in the run
     same_numbers: list = field(default_factory=list)
     other_numbers: list = field(default_factory=list)  # (key, book, run, absolute and relative difference)
     missing_numbers: list = field(default_factory=list)
@@ -54,6 +55,8 @@ class Comparison:
         figures = len(self.same_figures) + len(self.other_figures)
         lines.append(f"figures: {len(self.same_figures)} of {figures} byte-identical"
                      + (f"; differ: {', '.join(self.other_figures)}" if self.other_figures else "")
+                     + "".join(f"; {figure} drawn without this run's results of make {' and make '.join(made)}, "
+                               f"which the book's figure shows" for figure, made in self.drawn_without.items())
                      + (f"; not made by this run: {', '.join(self.missing_figures)}" if self.missing_figures else ""))
         numbers = len(self.same_numbers) + len(self.other_numbers)
         lines.append(f"numbers (chapter_metrics.json): {len(self.same_numbers)} of {numbers} equal, "
@@ -100,7 +103,8 @@ def is_number(value) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
-def compare_figures(book: Path, run: Path, result: Comparison) -> None:
+def compare_figures(book: Path, run: Path, result: Comparison, results: Path) -> None:
+    """Each figure of the book beside the run's (``results``: the run's results folder)."""
     for figure in sorted(p for p in book.iterdir() if p.suffix in (".png", ".pdf")) if book.is_dir() else []:
         own = run / figure.name
         if not own.is_file():
@@ -109,6 +113,10 @@ def compare_figures(book: Path, run: Path, result: Comparison) -> None:
             result.same_figures.append(figure.name)
         else:
             result.other_figures.append(figure.name)
+            entry = catalog.FIGURES.get(figure.stem)
+            absent = [made for made in (entry.reads if entry else ()) if not (results / f"{made}.json").is_file()]
+            if absent:
+                result.drawn_without[figure.stem] = absent
 
 
 def compare_numbers(book: dict, run: dict, result: Comparison) -> None:
@@ -150,7 +158,7 @@ def compare(run: str, write: bool = True) -> Comparison:
     """The run ``run`` (a folder name of _build/runs) beside the book's reference."""
     folder = paths.RUNS_DIR / run
     result = Comparison(run)
-    compare_figures(paths.PROJECT_ROOT / paths.FIGURES, folder / paths.FIGURES, result)
+    compare_figures(paths.PROJECT_ROOT / paths.FIGURES, folder / paths.FIGURES, result, folder / "results")
     book_numbers, run_numbers = read_json(paths.PROJECT_ROOT / METRICS), read_json(folder / METRICS)
     compare_numbers(book_numbers, run_numbers, result)
     compare_claims(book_numbers, run_numbers, result)

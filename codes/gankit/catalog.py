@@ -25,6 +25,7 @@ class Figure:
     name: str  # the file name; figures keep it when their number changes (mode-hopping is 图2-71)
     number: str | None  # "2-56" is shown as 图2-56; None: saved for the notebooks, not numbered
     made_by: str  # a listing, a notebook or a make target
+    reads: tuple = ()  # the experiments' results it draws when a run has them (their make targets)
 
     @property
     def label(self) -> str:
@@ -49,7 +50,8 @@ FIGURES = {f.name: f for f in [
     Figure("mode-collapse-comparison", "2-67", "notebook_3_improved_gan.ipynb"),
     Figure("2-68", "2-68", "chapter_2_3_2_10.py"),
     Figure("remedy-feature-matching-d-loss", None, "chapter_2_3_2_10.py"),
-    Figure("2-69", "2-69", "notebook_4_going_further.ipynb"),  # listing 10's checkpoint, as 2-68
+    # listing 10's checkpoint, as 2-68, beside the improved GAN's digit shares (ablation.json)
+    Figure("2-69", "2-69", "notebook_4_going_further.ipynb", reads=("remedies", "ablation")),
     Figure("conv-gan-samples", "2-70", "chapter_2_3_2_11.py"),
     # the appendix page (附录：实验记录), after the chapter
     Figure("mode-hopping", "2-71", "make hopping"),
