@@ -135,3 +135,17 @@ def test_before_any_timed_run_the_longest_trainings_start_first(make_figures):
     order = [job.name for job in module.start_order(jobs, {})]
     assert order[:2] == ["卷积 GAN", "特征匹配"]
     assert order.index(module.CLASSIFIER) < min(order.index(n) for n in module.NOTEBOOKS)
+
+
+def test_a_training_s_progress_line_estimates_only_the_epochs_left(make_figures, tmp_path):
+    module = make_figures
+    training = module.Job("卷积 GAN", [], {}, tmp_path / "t.log", epochs=8)
+    times = {"卷积 GAN": 800.0}
+    training.log.write_text("")
+    assert module.training_state(training, 5.0, times) == "卷积 GAN 0/8 epochs, about 13.3 min left (last run's pace)"
+    training.log.write_text("检查点：已载入 ck/epoch06.pt（已完成 6 个轮次）\n")  # resumed after epoch 6
+    assert module.training_state(training, 5.0, times) == "卷积 GAN 6/8 epochs, about 3.3 min left (last run's pace)"
+    training.log.write_text("检查点：已载入 ck/epoch06.pt\n检查点：已保存 ck/epoch07.pt\n")
+    assert module.training_state(training, 100.0, times) == "卷积 GAN 7/8 epochs, about 1.7 min left"
+    training.log.write_text("检查点：已载入 ck/epoch08.pt（已完成 8 个轮次）\n")  # nothing left to train
+    assert module.training_state(training, 5.0, times) == "卷积 GAN 8/8 epochs"

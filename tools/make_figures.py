@@ -256,10 +256,12 @@ def training_state(job: Job, elapsed: float, times: dict) -> str:
     finished = max([int(n) for n in re.findall(r"epoch(\d+)\.pt", text)] or [0])
     fresh = len(re.findall(r"检查点：已保存", text))
     left = ""
-    if fresh:
+    if finished >= job.epochs:  # trained, or loaded from its checkpoints: what is left takes seconds
+        left = ""
+    elif fresh:
         left = f", about {minutes(elapsed / fresh * (job.epochs - finished))} left"
-    elif times.get(job.name):
-        left = f", about {minutes(max(0.0, times[job.name] - elapsed))} left (last run's time)"
+    elif times.get(job.name):  # the epochs not yet loaded, at the last whole training's pace
+        left = f", about {minutes(times[job.name] * (job.epochs - finished) / job.epochs)} left (last run's pace)"
     return f"{job.name} {finished}/{job.epochs} epochs{left}"
 
 
