@@ -150,3 +150,24 @@ def test_mode_hopping_scores_the_seeds_tables_first_gan_runs():
     hopping = json.loads((RESULTS / "hopping.json").read_text(encoding="utf-8"))
     first_gan = sorted(r["run"] for r in seeds["runs"] if r["arm"] == "gan")
     assert first_gan and first_gan == sorted(r["run"] for r in hopping["runs"])
+
+
+def test_the_memorisation_threshold_is_computed_once_then_read_bit_for_bit(tmp_path, monkeypatch):
+    """45 s of CPU on the full MNIST: the first score of a process computes it, later ones (other
+    notebooks, other processes) read it from a file named by the data, the code and the threads."""
+    monkeypatch.setattr(gankit.paths, "CHECKPOINT_DIR", tmp_path)
+    train = gankit.load_mnist("builtin", "train", quiet=True)
+    test = gankit.load_mnist("builtin", "test", quiet=True)
+    computed = torch.quantile(ev.nearest_distances(test.images.cpu(), train.images.cpu()),
+                              ev.MEMORISATION_PERCENTILE / 100).item()
+    assert ev.memorisation_threshold(test, train) == computed
+    [kept] = (tmp_path / "classifier").glob("memorisation-*.json")
+    assert train.digest[:10] in kept.name and test.digest[:10] in kept.name and "threads" in kept.name
+    calls = []
+    monkeypatch.setattr(ev, "nearest_distances", lambda *a, **k: calls.append(a) or torch.zeros(len(a[0])))
+    assert ev.memorisation_threshold(test, train) == computed and not calls  # read, the same float
+    kept.write_text('{"threshold": ')  # cut short: a cache is computed again, never an error
+    assert ev.memorisation_threshold(test, train) == 0.0 and len(calls) == 1
+    assert json.loads(kept.read_text())["threshold"] == 0.0  # and written again
+    ev.memorisation_threshold(train, test)  # other images: another file, computed
+    assert len(calls) == 2 and len(list((tmp_path / "classifier").glob("memorisation-*.json"))) == 2

@@ -41,6 +41,8 @@ Scoring the trained checkpoints of the book's models is an experiment:
 """
 from __future__ import annotations
 
+import hashlib
+import inspect
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,9 +51,11 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from .classifier import DigitClassifier, FeatureExtractor, load_classifier
-from .data import load_mnist
+from . import paths
+from .classifier import DIGEST_DIGITS, DigitClassifier, FeatureExtractor, load_classifier
+from .data import MnistData, load_mnist
 from .metrics import digit_shares, inception_score, kl_to_uniform
+from .storage import StorageError, read_memory, write_json
 
 DEFAULT_N = 5000
 SAMPLE_BATCH = 1000  # samples per forward pass of a generator (batch norm sees this many)
@@ -119,6 +123,31 @@ def nearest_distances(x: torch.Tensor, train: torch.Tensor, chunk: int = 500) ->
     return torch.cat(out)
 
 
+# the code of nearest_distances, in the name of the file that keeps the threshold it gave
+NEAREST_CODE = hashlib.sha256(inspect.getsource(nearest_distances).encode()).hexdigest()[:DIGEST_DIGITS]
+
+
+def memorisation_threshold(test: MnistData, train: MnistData) -> float:
+    """The MEMORISATION_PERCENTILE-th percentile of the test images' distances to their nearest
+    training image. It costs about 45 s of CPU on the full MNIST, so it is computed once for these
+    images, this code and this thread count, then read from a small file beside the classifiers."""
+    threads = torch.get_num_threads()  # a sum split among threads may round otherwise
+    cache = (paths.CHECKPOINT_DIR / "classifier" / f"memorisation-{train.digest[:DIGEST_DIGITS]}-"
+             f"{test.digest[:DIGEST_DIGITS]}-p{MEMORISATION_PERCENTILE:g}-{NEAREST_CODE}-threads{threads}.json")
+    known = read_memory(cache).get("threshold")
+    if isinstance(known, float):
+        return known
+    threshold = torch.quantile(nearest_distances(test.images.cpu(), train.images.cpu()),
+                               MEMORISATION_PERCENTILE / 100).item()
+    try:  # only a cache: a folder it cannot write to costs the 45 s next time, nothing else
+        write_json(cache, {"threshold": threshold, "percentile": MEMORISATION_PERCENTILE,
+                           "train_sha256": train.digest, "test_sha256": test.digest, "threads": threads},
+                   digits=None)
+    except (OSError, StorageError):
+        pass
+    return threshold
+
+
 # -------------------------------------------------------------------- reference
 @dataclass
 class Reference:
@@ -184,8 +213,7 @@ def build_reference(data_source=None, classifier: DigitClassifier | None = None,
     for s in range(0, len(ref_images), 2000):
         fid.update(ref_images[s:s + 2000].view(-1, 1, 28, 28), real=True)
 
-    threshold = torch.quantile(nearest_distances(images, train.images.cpu()),
-                               MEMORISATION_PERCENTILE / 100).item()
+    threshold = memorisation_threshold(test, train)
     reference = Reference(
         key=train.key(), source=train.source, classifier=classifier,
         train_images=train.images.cpu(), reference_images=ref_images, reference_features=ref_features,
