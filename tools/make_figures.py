@@ -84,6 +84,11 @@ def checkpoints_state() -> list:
             for f in sorted(folder.rglob("*")) if f.is_file() and not f.name.endswith(".lock")]
 
 
+def notebook_cells(name: str) -> list[dict]:
+    """The cells of book/``name``, as stored."""
+    return json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))["cells"]
+
+
 def stage_inputs(common: str, run) -> dict:
     """{stage: digest of its inputs} for the trainings and each notebook, as things are now."""
     state = checkpoints_state()
@@ -92,7 +97,7 @@ def stage_inputs(common: str, run) -> dict:
             if f.name != gankit.results.METRICS_FILE] if results.is_dir() else []
     stages = {"training": _digest(common, state)}
     for name in NOTEBOOKS:
-        cells = [c.get("source") for c in json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))["cells"]]
+        cells = [c.get("source") for c in notebook_cells(name)]
         stages[name] = _digest(common, state, read, cells)
     return stages
 
@@ -137,8 +142,7 @@ def training_jobs(env: dict, retrain: bool) -> list[Job]:
 def notebook_needs(name: str) -> frozenset:
     """The jobs a notebook loads the results of: the trainings of the listings its cells name, and
     the classifier when it scores generators (``gankit.scorecard``)."""
-    cells = json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))["cells"]
-    code = "\n".join("".join(c.get("source", "")) for c in cells if c.get("cell_type") == "code")
+    code = "\n".join("".join(c.get("source", "")) for c in notebook_cells(name) if c.get("cell_type") == "code")
     needs = {what for listing, _, what in PRETRAIN if listing[:-3] in code}
     return frozenset(needs | ({CLASSIFIER} if "scorecard" in code else set()))
 
